@@ -1,0 +1,60 @@
+/**
+ * Kernel contract shared by the TypeScript reference kernels and their WebAssembly SIMD twins.
+ * Storage: flat row-major Float32Array; accumulation in float64 (TS) or in f32x4 lanes with
+ * pairwise/Kahan-free reductions that stay within the tolerance stated in the tests (wasm).
+ * `out`-style parameters are optional: when given, results are written there and returned.
+ */
+
+export interface LayerNormParams {
+  rows: number;
+  cols: number;
+  epsilon: number;
+}
+
+export interface LayerNormGrads {
+  dx: Float32Array;
+  dgamma: Float32Array;
+  dbeta: Float32Array;
+}
+
+export interface MatmulParams {
+  /** out is m x n; op(A) is m x k; op(B) is k x n. */
+  m: number;
+  k: number;
+  n: number;
+  /** A is stored k x m and used transposed. */
+  transA?: boolean;
+  /** B is stored n x k and used transposed. */
+  transB?: boolean;
+  /** out += op(A) op(B) instead of out = ... */
+  accumulate?: boolean;
+}
+
+export interface KernelBackend {
+  readonly name: 'ts' | 'wasm';
+  /**
+   * y = (x - mean) * rstd * gamma + beta over the last axis; rstd = 1/sqrt(var + epsilon), var two-pass.
+   * Fills `mean` and `rstd` (length rows) when given (the backward pass needs them).
+   */
+  layerNormForward(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    p: LayerNormParams,
+    out?: Float32Array,
+    mean?: Float32Array,
+    rstd?: Float32Array,
+  ): Float32Array;
+  /** Gradients for x, gamma and beta given dy and the forward pass's mean and rstd. */
+  layerNormBackward(
+    dy: Float32Array,
+    x: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    p: LayerNormParams,
+    out?: Partial<LayerNormGrads>,
+  ): LayerNormGrads;
+  /** out = op(A) op(B) (or += with accumulate). */
+  matmul(a: Float32Array, b: Float32Array, p: MatmulParams, out?: Float32Array): Float32Array;
+}
