@@ -32,10 +32,22 @@ const WEIGHTED = new Set([
   'TimeDistributed',
   'LocallyConnected1D',
   'LocallyConnected2D',
+  // additive (analysis core): Keras classes of converted model.json files and the tfjs RNN cells
+  'Conv1DTranspose',
+  'SeparableConv1D',
+  'DepthwiseConv1D',
+  'EinsumDense',
+  'RNN',
+  'SimpleRNNCell',
+  'LSTMCell',
+  'GRUCell',
+  'StackedRNNCells',
+  'ConvLSTM2DCell',
 ]);
+const ATTENTION = new Set(['MultiHeadAttention', 'CachedMultiHeadAttention', 'Attention', 'AdditiveAttention']);
 const NORM = new Set(['LayerNormalization', 'BatchNormalization', 'GroupNormalization', 'UnitNormalization']);
 const ACTIVATION = new Set(['Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax']);
-const DROPOUT = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianDropout', 'GaussianNoise', 'AlphaDropout']);
+const DROPOUT = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D', 'GaussianDropout', 'GaussianNoise', 'AlphaDropout']);
 const MERGE = new Set(['Add', 'Concatenate', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Dot', 'Subtract']);
 const POOL = new Set([
   'MaxPooling1D',
@@ -48,6 +60,8 @@ const POOL = new Set([
   'GlobalAveragePooling2D',
   'GlobalMaxPooling1D',
   'GlobalMaxPooling2D',
+  'GlobalAveragePooling3D',
+  'GlobalMaxPooling3D',
 ]);
 const RESHAPE = new Set([
   'Flatten',
@@ -61,6 +75,14 @@ const RESHAPE = new Set([
   'Rescaling',
   'Resizing',
   'CenterCrop',
+  'ZeroPadding1D',
+  'ZeroPadding3D',
+  'Cropping1D',
+  'Cropping3D',
+  'UpSampling1D',
+  'UpSampling3D',
+  'RandomWidth',
+  'RandomHeight',
 ]);
 
 /** Normalization class names (weights, but they break plain runs). */
@@ -76,6 +98,7 @@ export function layerKind(node: Pick<LayerNode, 'className' | 'custom'>): LayerK
   if (NORM.has(c)) return 'norm';
   if (ACTIVATION.has(c)) return 'activation';
   if (DROPOUT.has(c)) return 'dropout';
+  if (ATTENTION.has(c)) return 'attention';
   if (MERGE.has(c)) return 'merge';
   if (POOL.has(c)) return 'pool';
   if (RESHAPE.has(c)) return 'reshape';
