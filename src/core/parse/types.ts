@@ -28,4 +28,6 @@ export interface ParseResult {
   /** Fatal problems (malformed JSON, not a model file): the file yields no models. */
   errors: Note[];
   suppressions: Suppression[];
+  /** True when the file is not a model file at all (a .json that is no tfjs topology): callers may skip it silently. */
+  notAModel?: boolean;
 }
