@@ -1,7 +1,451 @@
-// STUB (owned by the WebAssembly kernels work): loads dist/kernels.wasm (built from asm/ by `npm run build`)
-// synchronously and returns a KernelBackend, or undefined when WebAssembly SIMD or the file is unavailable.
-import type { KernelBackend } from '../types';
+/**
+ * WebAssembly SIMD twin of the hot kernels (LayerNorm forward/backward, matmul), built from asm/kernels.ts into
+ * dist/kernels.wasm by `npm run build`.
+ *
+ * Loading: `loadWasmKernels()` finds dist/kernels.wasm (next to a bundle in dist/, or by searching upward from
+ * this file, as under tsx/mocha), compiles it synchronously and returns a backend named 'wasm'; it returns
+ * undefined (never throws) when the file is missing, WebAssembly SIMD is unsupported, or
+ * STABILITY_LENS_WASM=0 is set.
+ *
+ * Memory: one SHARED, growable linear memory (maximum 4 GiB, reserved as address space only). Growing a shared
+ * memory never detaches existing views, so a Float32Array from `alloc()` stays valid for as long as it is not
+ * freed, whatever is allocated later. Kernel arguments may be:
+ *   - views from `alloc()` (or subarrays of them): used in place, no copy;
+ *   - plain Float32Arrays: copied into a scratch block and, for outputs, copied back.
+ * Guidance for callers on the hot path (the simulator): allocate activations, gradients and weights with
+ * `alloc(n)` and pass them (and `out`) as views; `free(view)` (or `freeAll()`) when a run ends. Outputs that are
+ * not given are returned as plain arrays. Views are on shared memory: copy them (`.slice()`) before posting
+ * them to another thread, and never use a view after freeing it (its bytes are reused).
+ *
+ * Numerics (checked in test/unit/core/kernels/wasmKernels.test.ts): f32x4 accumulation split over 4-16 lanes
+ * with f64 horizontal sums and f64 per-row scalars. Versus a float64 reference:
+ *   LayerNorm forward   |y - y64| <= 2e-5 * (1 + |y64|) elementwise; mean and rstd relative 1e-5
+ *   LayerNorm backward  |g - g64| <= 1e-4 * max|g64| for dx, dgamma, dbeta (parameter gradients are summed in
+ *                       f32 over 16-row blocks, then in f64)
+ *   matmul              |C - C64| <= 1e-5 * (|op(A)| |op(B)|)_ij elementwise
+ * Rows whose f32 moments would overflow/underflow (|x| beyond ~1e19) fall back to float64 for that row.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { KernelBackend, LayerNormGrads, LayerNormParams, MatmulParams } from '../types';
 
-export function loadWasmKernels(): KernelBackend | undefined {
+/** The wasm backend plus its zero-copy allocator. */
+export interface WasmKernelBackend extends KernelBackend {
+  readonly name: 'wasm';
+  /** A zero-filled Float32Array view on the wasm memory: kernels read and write it in place. */
+  alloc(n: number): Float32Array;
+  /** Returns a view's block to the allocator (a no-op for arrays that are not views from alloc()). */
+  free(view: Float32Array): void;
+  /** Frees every block handed out by alloc(): every such view must be dropped. */
+  freeAll(): void;
+  /** True when `a` lives on the wasm memory (a view from alloc() or a subarray of one). */
+  isView(a: Float32Array): boolean;
+  stats(): { memoryBytes: number; allocatedBytes: number; blocks: number };
+}
+
+export function isWasmBackend(b: KernelBackend): b is WasmKernelBackend {
+  return b.name === 'wasm' && typeof (b as Partial<WasmKernelBackend>).alloc === 'function';
+}
+
+/** The few WebAssembly JS API members used here (the root tsconfig has no DOM lib, which declares them). */
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+interface Exports {
+  memory: WasmMemory;
+  heapBase(): number;
+  matmulWorkBytes(): number;
+  layerNormBackwardWorkBytes(cols: number): number;
+  layerNormForward(
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    mean: number,
+    rstd: number,
+    rows: number,
+    cols: number,
+    epsilon: number,
+    tmp: number,
+  ): void;
+  layerNormBackward(
+    dy: number,
+    x: number,
+    gamma: number,
+    mean: number,
+    rstd: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    rows: number,
+    cols: number,
+    work: number,
+  ): void;
+  matmul(
+    transA: number,
+    transB: number,
+    accumulate: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
+}
+
+const PAGE = 65536;
+const ALIGN = 64;
+const alignUp = (v: number, a: number): number => Math.ceil(v / a) * a;
+
+/** First-fit allocator over [base, memory end) with coalescing; grows the (shared) memory on demand. */
+class Heap {
+  /** Free blocks sorted by offset. */
+  private readonly freeList: { off: number; size: number }[] = [];
+  private readonly used = new Map<number, number>();
+  private allocated = 0;
+
+  constructor(
+    private readonly memory: WasmMemory,
+    base: number,
+  ) {
+    const start = alignUp(base, ALIGN);
+    const end = memory.buffer.byteLength;
+    if (end > start) this.freeList.push({ off: start, size: end - start });
+    this.top = Math.max(start, end);
+  }
+
+  /** End of the memory that the free list knows about. */
+  private top: number;
+
+  allocBytes(bytes: number): number {
+    const size = alignUp(Math.max(bytes, 1), ALIGN);
+    let i = this.freeList.findIndex((b) => b.size >= size);
+    if (i < 0) {
+      this.grow(size);
+      i = this.freeList.findIndex((b) => b.size >= size);
+    }
+    const blk = this.freeList[i];
+    const off = blk.off;
+    if (blk.size === size) this.freeList.splice(i, 1);
+    else {
+      blk.off += size;
+      blk.size -= size;
+    }
+    this.used.set(off, size);
+    this.allocated += size;
+    return off;
+  }
+
+  freeBytes(off: number): boolean {
+    const size = this.used.get(off);
+    if (size === undefined) return false;
+    this.used.delete(off);
+    this.allocated -= size;
+    this.insertFree(off, size);
+    return true;
+  }
+
+  freeAllBlocks(keep: ReadonlySet<number>): void {
+    for (const [off, size] of [...this.used]) {
+      if (keep.has(off)) continue;
+      this.used.delete(off);
+      this.allocated -= size;
+      this.insertFree(off, size);
+    }
+  }
+
+  stats(): { memoryBytes: number; allocatedBytes: number; blocks: number } {
+    return { memoryBytes: this.memory.buffer.byteLength, allocatedBytes: this.allocated, blocks: this.used.size };
+  }
+
+  private insertFree(off: number, size: number): void {
+    const fl = this.freeList;
+    let i = 0;
+    while (i < fl.length && fl[i].off < off) i++;
+    fl.splice(i, 0, { off, size });
+    if (i + 1 < fl.length && off + size === fl[i + 1].off) {
+      fl[i].size += fl[i + 1].size;
+      fl.splice(i + 1, 1);
+    }
+    if (i > 0 && fl[i - 1].off + fl[i - 1].size === off) {
+      fl[i - 1].size += fl[i].size;
+      fl.splice(i, 1);
+    }
+  }
+
+  /** Grows by at least `need` bytes (doubling, 1 MiB minimum); the new space joins the free list. */
+  private grow(need: number): void {
+    const cur = this.memory.buffer.byteLength;
+    const want = Math.max(need, cur, 1 << 20);
+    const pages = Math.ceil(want / PAGE);
+    this.memory.grow(pages); // throws RangeError beyond the maximum (4 GiB): out of memory
+    this.insertFree(this.top, pages * PAGE);
+    this.top += pages * PAGE;
+  }
+}
+
+class WasmBackend implements WasmKernelBackend {
+  readonly name = 'wasm' as const;
+  private readonly heap: Heap;
+  /** Every SharedArrayBuffer object the memory has handed out (a new one after each grow). */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  private scratchOff = 0;
+  private scratchSize = 0;
+  private readonly matmulWork: number;
+
+  constructor(private readonly ex: Exports) {
+    this.heap = new Heap(ex.memory, ex.heapBase());
+    this.matmulWork = ex.matmulWorkBytes();
+  }
+
+  private get buffer(): ArrayBufferLike {
+    const b = this.ex.memory.buffer;
+    this.buffers.add(b);
+    return b;
+  }
+
+  alloc(n: number): Float32Array {
+    const off = this.heap.allocBytes(n * 4);
+    const v = new Float32Array(this.buffer, off, n);
+    v.fill(0);
+    return v;
+  }
+
+  free(view: Float32Array): void {
+    if (this.isView(view)) this.heap.freeBytes(view.byteOffset);
+  }
+
+  freeAll(): void {
+    this.heap.freeAllBlocks(new Set(this.scratchSize ? [this.scratchOff] : []));
+  }
+
+  isView(a: Float32Array): boolean {
+    this.buffers.add(this.ex.memory.buffer);
+    return this.buffers.has(a.buffer);
+  }
+
+  stats(): { memoryBytes: number; allocatedBytes: number; blocks: number } {
+    return this.heap.stats();
+  }
+
+  /** A scratch block of at least `bytes` bytes (reused across calls; grows when needed). */
+  private scratch(bytes: number): number {
+    if (bytes > this.scratchSize) {
+      if (this.scratchSize) this.heap.freeBytes(this.scratchOff);
+      const size = alignUp(Math.max(bytes, this.scratchSize * 2, 1 << 20), ALIGN);
+      this.scratchOff = this.heap.allocBytes(size);
+      this.scratchSize = size;
+    }
+    return this.scratchOff;
+  }
+
+  /**
+   * Places the arguments: views in place, plain arrays in scratch (copied in when `input`).
+   * Returns their byte offsets and a function that copies plain outputs back.
+   */
+  private place(args: { a: Float32Array; input: boolean; output: boolean }[], extraBytes: number): { ptr: number[]; work: number; finish: () => void } {
+    const ptr: number[] = new Array<number>(args.length);
+    const seen = new Map<Float32Array, number>();
+    let need = alignUp(extraBytes, ALIGN);
+    const plainIdx: number[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i].a;
+      if (this.isView(a)) ptr[i] = a.byteOffset;
+      else if (!seen.has(a)) {
+        seen.set(a, need);
+        need += alignUp(a.length * 4, ALIGN);
+        plainIdx.push(i);
+      }
+    }
+    const base = this.scratch(need);
+    const work = base;
+    for (let i = 0; i < args.length; i++) {
+      const rel = seen.get(args[i].a);
+      if (rel !== undefined) ptr[i] = base + rel;
+    }
+    const buf = this.buffer;
+    const copied = new Set<Float32Array>();
+    for (const i of plainIdx) {
+      const { a, input } = args[i];
+      const needsIn = args.some((o) => o.a === a && o.input) || input;
+      if (needsIn && !copied.has(a)) {
+        new Float32Array(buf, ptr[i], a.length).set(a);
+        copied.add(a);
+      }
+    }
+    const finish = (): void => {
+      const out = this.buffer;
+      const done = new Set<Float32Array>();
+      for (let i = 0; i < args.length; i++) {
+        const { a, output } = args[i];
+        if (!output || done.has(a) || !seen.has(a)) continue;
+        a.set(new Float32Array(out, ptr[i], a.length));
+        done.add(a);
+      }
+    };
+    return { ptr, work, finish };
+  }
+
+  layerNormForward(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    p: LayerNormParams,
+    out?: Float32Array,
+    mean?: Float32Array,
+    rstd?: Float32Array,
+  ): Float32Array {
+    const { rows, cols } = p;
+    checkLen('x', x, rows * cols);
+    checkLen('gamma', gamma, cols);
+    checkLen('beta', beta, cols);
+    const y = out ?? new Float32Array(rows * cols);
+    checkLen('out', y, rows * cols);
+    const mu = mean ?? new Float32Array(rows);
+    const rs = rstd ?? new Float32Array(rows);
+    checkLen('mean', mu, rows);
+    checkLen('rstd', rs, rows);
+    if (rows === 0 || cols === 0) return y;
+    const pl = this.place(
+      [
+        { a: x, input: true, output: false },
+        { a: gamma, input: true, output: false },
+        { a: beta, input: true, output: false },
+        { a: y, input: false, output: true },
+        { a: mu, input: false, output: mean !== undefined },
+        { a: rs, input: false, output: rstd !== undefined },
+      ],
+      16,
+    );
+    const [px, pg, pb, py, pm, pr] = pl.ptr;
+    this.ex.layerNormForward(px, pg, pb, py, pm, pr, rows, cols, p.epsilon, pl.work);
+    pl.finish();
+    return y;
+  }
+
+  layerNormBackward(
+    dy: Float32Array,
+    x: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    p: LayerNormParams,
+    out?: Partial<LayerNormGrads>,
+  ): LayerNormGrads {
+    const { rows, cols } = p;
+    checkLen('dy', dy, rows * cols);
+    checkLen('x', x, rows * cols);
+    checkLen('gamma', gamma, cols);
+    checkLen('mean', mean, rows);
+    checkLen('rstd', rstd, rows);
+    const dx = out?.dx ?? new Float32Array(rows * cols);
+    const dgamma = out?.dgamma ?? new Float32Array(cols);
+    const dbeta = out?.dbeta ?? new Float32Array(cols);
+    checkLen('dx', dx, rows * cols);
+    checkLen('dgamma', dgamma, cols);
+    checkLen('dbeta', dbeta, cols);
+    if (cols === 0) return { dx, dgamma, dbeta };
+    if (rows === 0) {
+      dgamma.fill(0);
+      dbeta.fill(0);
+      return { dx, dgamma, dbeta };
+    }
+    const pl = this.place(
+      [
+        { a: dy, input: true, output: false },
+        { a: x, input: true, output: false },
+        { a: gamma, input: true, output: false },
+        { a: mean, input: true, output: false },
+        { a: rstd, input: true, output: false },
+        { a: dx, input: false, output: true },
+        { a: dgamma, input: false, output: true },
+        { a: dbeta, input: false, output: true },
+      ],
+      this.ex.layerNormBackwardWorkBytes(cols),
+    );
+    const [pdy, px, pg, pm, pr, pdx, pdg, pdb] = pl.ptr;
+    this.ex.layerNormBackward(pdy, px, pg, pm, pr, pdx, pdg, pdb, rows, cols, pl.work);
+    pl.finish();
+    return { dx, dgamma, dbeta };
+  }
+
+  matmul(a: Float32Array, b: Float32Array, p: MatmulParams, out?: Float32Array): Float32Array {
+    const { m, k, n } = p;
+    const transA = p.transA === true;
+    const transB = p.transB === true;
+    const accumulate = p.accumulate === true;
+    checkLen('a', a, m * k);
+    checkLen('b', b, k * n);
+    const c = out ?? new Float32Array(m * n);
+    checkLen('out', c, m * n);
+    if (m === 0 || n === 0) return c;
+    if (c === a || c === b) throw new RangeError('matmul: out must not alias a or b');
+    const pl = this.place(
+      [
+        { a, input: true, output: false },
+        { a: b, input: true, output: false },
+        { a: c, input: accumulate, output: true },
+      ],
+      this.matmulWork,
+    );
+    const [pa, pb, pc] = pl.ptr;
+    this.ex.matmul(transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, m, n, k, pa, transA ? m : k, pb, transB ? k : n, pc, n, pl.work);
+    pl.finish();
+    return c;
+  }
+}
+
+function checkLen(name: string, a: Float32Array, n: number): void {
+  if (a.length !== n) throw new RangeError(`wasm kernel: ${name} has length ${a.length}, expected ${n}`);
+}
+
+/** Candidate locations of kernels.wasm: beside this file (a bundle in dist/) and dist/ in every ancestor. */
+function findWasm(): string | undefined {
+  const starts: string[] = [];
+  if (typeof __dirname === 'string') starts.push(__dirname);
+  starts.push(process.cwd());
+  for (const start of starts) {
+    const here = path.join(start, 'kernels.wasm');
+    if (fs.existsSync(here)) return here;
+    let dir = start;
+    for (;;) {
+      const cand = path.join(dir, 'dist', 'kernels.wasm');
+      if (fs.existsSync(cand)) return cand;
+      const up = path.dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
   return undefined;
+}
+
+let cached: WasmKernelBackend | undefined;
+
+/** The wasm backend, or undefined when dist/kernels.wasm or WebAssembly SIMD is unavailable. Never throws. */
+export function loadWasmKernels(): WasmKernelBackend | undefined {
+  if (cached) return cached;
+  try {
+    if (process.env.STABILITY_LENS_WASM === '0') return undefined;
+    const file = findWasm();
+    if (!file) return undefined;
+    const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    if (!wa) return undefined;
+    const mod = new wa.Module(fs.readFileSync(file)); // synchronous; fails validation without SIMD / shared memory
+    const inst = new wa.Instance(mod, {});
+    cached = new WasmBackend(inst.exports as unknown as Exports);
+    return cached;
+  } catch {
+    return undefined;
+  }
 }
