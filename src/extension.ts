@@ -1,0 +1,41 @@
+/**
+ * activate/deactivate only: a log channel, the analysis service, and one Disposable per feature. Nothing heavy
+ * loads here: the parser and the simulator live in the worker thread (dist/worker.js), started on first use.
+ */
+import * as vscode from 'vscode';
+import { AnalysisService } from './vscode/analysisService';
+import { registerCodeActions } from './vscode/codeActions';
+import { registerCodeLens } from './vscode/codeLens';
+import { registerCommands } from './vscode/commandHandlers';
+import { registerDiagnostics } from './vscode/diagnostics';
+import { registerHover } from './vscode/hover';
+import { repositoryBase } from './vscode/links';
+import { registerLiveAnalysis } from './vscode/liveAnalysis';
+import { registerStatusBar } from './vscode/statusBar';
+
+/** What activate returns: the service, for the integration tests and other extensions. */
+export interface StabilityLensApi {
+  readonly service: AnalysisService;
+}
+
+export function activate(context: vscode.ExtensionContext): StabilityLensApi {
+  const log = vscode.window.createOutputChannel('Stability Lens', { log: true });
+  const pkg = context.extension.packageJSON as { version?: string; repository?: unknown; homepage?: unknown };
+  const service = new AnalysisService(context.extensionUri, log, repositoryBase(pkg), pkg.version ?? '0.0.0');
+  context.subscriptions.push(
+    log,
+    service,
+    registerDiagnostics(service),
+    registerCodeActions(service),
+    registerCodeLens(service),
+    registerHover(service),
+    registerStatusBar(service),
+    registerCommands(service),
+    registerLiveAnalysis(service),
+  );
+  return { service };
+}
+
+export function deactivate(): void {
+  // everything is disposed through context.subscriptions
+}
