@@ -105,6 +105,9 @@ export class AnalysisService implements vscode.Disposable {
     return this.jobs.has(key) || this.timers.has(key);
   }
 
+  /** Analyses sent to the worker so far (for tests and diagnostics). */
+  analysesStarted = 0;
+
   /** Worker restarts after a crash or hang (for tests and diagnostics). */
   get workerRestarts(): number {
     return this.client?.restarts ?? 0;
@@ -140,6 +143,7 @@ export class AnalysisService implements vscode.Disposable {
   schedule(document: vscode.TextDocument): void {
     const key = document.uri.toString();
     this.cancel(document.uri);
+    if (!this.inScope(document)) return;
     const timer = setTimeout(() => {
       this.timers.delete(key);
       void this.analyzeDocument(document);
@@ -300,6 +304,7 @@ export class AnalysisService implements vscode.Disposable {
     this.uris.set(filePath, uri);
     let latest: AnalysisEntry | undefined;
     const started = Date.now();
+    this.analysesStarted++;
     const job = this.worker().analyze(
       key,
       {
