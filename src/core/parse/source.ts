@@ -1,6 +1,130 @@
-// STUB (owned by the parser work): TypeScript/JavaScript source -> LayerGraph[]. Replaced by the real parser.
+/**
+ * TypeScript/JavaScript source -> LayerGraph[]: parses with the TypeScript compiler API (loaded lazily),
+ * statically evaluates the file (evaluator.ts; the user's code is never run), analyses builders nobody calls
+ * (roots.ts) and assembles one graph per tfjs model found (graphBuilder.ts). Never throws on user input.
+ */
+import type { LayerGraph, Note } from '../graph/types';
+import { AutoNamer } from '../graph/catalog';
+import { resolveLimits } from '../limits';
 import type { ParseOptions, ParseResult } from './types';
+import { getTs } from './tsLoader';
+import { Cancelled, Evaluator, LimitHit, scriptKindFor } from './evaluator';
+import { analyseUncalled } from './roots';
+import { GraphAssembler, type BuildContext } from './graphBuilder';
+import { analyseCustomLayer } from './customLayer';
+import { findSuppressions } from './suppressions';
+import type { ModelVal } from './values';
 
-export function parseSource(_path: string, _text: string, _opts: ParseOptions = {}): ParseResult {
-  return { graphs: [], notes: [], errors: [], suppressions: [] };
+/** How many parse diagnostics a syntax note lists. */
+const MAX_SYNTAX_NOTES = 3;
+
+/** Files that cannot make a tfjs model: no tfjs name, no model-ish word, no relative import. */
+function mayDefineModels(text: string): boolean {
+  return /tfjs|\btf\b|\blayers\b|sequential|\bmodel\b|\bLayer\b/.test(text) || /(?:from|require\(|import\()\s*['"]\.{1,2}\//.test(text);
+}
+
+function byteLength(text: string): number {
+  return typeof Buffer !== 'undefined' ? Buffer.byteLength(text, 'utf8') : new TextEncoder().encode(text).length;
+}
+
+/** File-unique model names: the binding name, else the builder, else 'model'; repeats get _1, _2 ... */
+function nameModels(models: ModelVal[]): void {
+  const used = new Set<string>();
+  for (const m of models) {
+    const base = m.bindName ?? m.builder ?? 'model';
+    let name = base;
+    for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
+    used.add(name);
+    m.finalName = name;
+  }
+}
+
+export function parseSource(path: string, text: string, opts: ParseOptions = {}): ParseResult {
+  const limits = resolveLimits(opts.limits);
+  const result: ParseResult = { graphs: [], notes: [], errors: [], suppressions: [] };
+  const size = byteLength(text);
+  if (size > limits.maxFileBytes) {
+    result.errors.push({
+      kind: 'limit',
+      message: `File not analysed: ${size} bytes is more than the limit maxFileBytes (${limits.maxFileBytes}).`,
+    });
+    return result;
+  }
+  const ts = getTs();
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+  result.suppressions = findSuppressions(ts, sf, text);
+
+  const at = (pos: number) => {
+    const lc = sf.getLineAndCharacterOfPosition(pos);
+    return { line: lc.line, character: lc.character };
+  };
+  const diags = (sf as unknown as { parseDiagnostics?: readonly import('typescript').DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  for (const d of diags.slice(0, MAX_SYNTAX_NOTES)) {
+    const start = d.start ?? 0;
+    const end = start + (d.length ?? 0);
+    const msg = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    const p = at(start);
+    result.notes.push({
+      kind: 'syntax',
+      message: `Syntax error at line ${p.line + 1}, column ${p.character + 1}: ${msg} (the analysis continues on the recovered code).`,
+      span: { file: path, start: p, end: at(end) },
+    });
+  }
+  if (diags.length > MAX_SYNTAX_NOTES) {
+    result.notes.push({ kind: 'syntax', message: `${diags.length - MAX_SYNTAX_NOTES} more syntax errors not listed.` });
+  }
+  if (!mayDefineModels(text)) return result;
+
+  const ev = new Evaluator(path, sf, text, { limits, cancel: opts.cancel, host: opts.host });
+  const mod = ev.main;
+  let stopped: Note | undefined;
+  let cancelled = false;
+  try {
+    ev.runModule(mod);
+    analyseUncalled(ev, mod);
+  } catch (e) {
+    if (e instanceof LimitHit) stopped = e.note;
+    else if (e instanceof Cancelled) cancelled = true;
+    else {
+      result.notes.push({ kind: 'unsupported', message: `Internal analyser error (${e instanceof Error ? e.message : String(e)}): models found so far are kept.` });
+    }
+  }
+  if (cancelled) {
+    result.notes.push({ kind: 'info', message: 'Analysis cancelled: the models found so far are incomplete.' });
+  }
+
+  const models = ev.models.filter((m) => m.reported);
+  nameModels(models);
+  const namer = new AutoNamer();
+  const attached = new Set<Note>();
+  const ctx: BuildContext = {
+    namer,
+    maxNodes: limits.maxNodes,
+    fileScope: ev.fileScope,
+    customInfo: (layer, shape) =>
+      analyseCustomLayer(ev, layer, shape, (inputs, outputs, name, span) => new GraphAssembler(ctx).buildBody(inputs, outputs, name, span)),
+  };
+  for (const m of models) {
+    let graph: LayerGraph;
+    try {
+      graph = new GraphAssembler(ctx).build(m);
+    } catch (e) {
+      if (e instanceof Cancelled) break;
+      result.notes.push({
+        kind: 'unsupported',
+        message: `Internal analyser error while assembling model ${m.displayName} (${e instanceof Error ? e.message : String(e)}); it is left out.`,
+        span: m.span,
+      });
+      continue;
+    }
+    if (stopped) graph.notes.push(stopped);
+    for (const n of graph.notes) attached.add(n);
+    result.graphs.push(graph);
+  }
+
+  // File-level notes: limits no model carries, internal errors, unresolved imports, top-level assumptions.
+  for (const n of ev.globalNotes) if (!result.notes.includes(n)) result.notes.push(n);
+  for (const n of ev.limitNotes) if (!attached.has(n) && !result.notes.includes(n)) result.notes.push(n);
+  for (const n of ev.fileScope.notes) if (!result.notes.includes(n) && n.kind !== 'limit') result.notes.push(n);
+  return result;
 }

@@ -1,0 +1,316 @@
+/**
+ * Turns the models the evaluator recorded into LayerGraphs: nodes in topological order with stable ids,
+ * sub-models flattened (fromModel), shared layers (weightKey), names, output shapes, code sites, and the
+ * notes of every scope the model's parts were made in.
+ */
+import type { CustomLayerInfo, LayerGraph, LayerNode, Note } from '../graph/types';
+import { resolveConfig, type AutoNamer } from '../graph/catalog';
+import type { Config, ConfigValue, Span } from '../graph/types';
+import { LayerVal, ModelVal, NoteScope, TensorVal, type AppNode, type SeqEntry } from './values';
+import { inferShape, type Shape } from './shapes';
+
+export interface BuildContext {
+  namer: AutoNamer;
+  maxNodes: number;
+  fileScope: NoteScope;
+  /** Analyses a custom layer (build + call) the first time a graph meets it. */
+  customInfo(layer: LayerVal, inputShape: Shape | undefined): CustomLayerInfo;
+}
+
+interface EmitInfo {
+  applySpan?: Span;
+  site?: LayerNode['site'];
+  scope?: NoteScope;
+  fromModel?: string;
+}
+
+function cloneConfig(c: Config): Config {
+  const out: Config = {};
+  for (const [k, v] of Object.entries(c)) out[k] = cloneValue(v);
+  return out;
+}
+
+function cloneValue(v: ConfigValue): ConfigValue {
+  if (Array.isArray(v)) return v.map(cloneValue);
+  if (v && typeof v === 'object') {
+    const o: { [k: string]: ConfigValue } = {};
+    for (const [k, x] of Object.entries(v)) o[k] = cloneValue(x);
+    return o;
+  }
+  return v;
+}
+
+function sameSpan(a: Span | undefined, b: Span | undefined): boolean {
+  return (
+    !!a &&
+    !!b &&
+    a.file === b.file &&
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+export class GraphAssembler {
+  readonly nodes: LayerNode[] = [];
+  private readonly shapes = new Map<string, Shape | undefined>();
+  private readonly uses = new Map<LayerVal, LayerNode[]>();
+  private readonly scopes = new Set<NoteScope>();
+  private readonly extraNotes: Note[] = [];
+  private readonly stack: ModelVal[] = [];
+  private truncatedAt: Span | undefined;
+  private truncated = false;
+
+  constructor(private readonly ctx: BuildContext) {}
+
+  /** The graph of a model recorded by the evaluator. */
+  build(model: ModelVal): LayerGraph {
+    this.scopes.add(model.scope);
+    this.stack.push(model);
+    let outputs: string[];
+    if (model.api === 'sequential') outputs = this.sequential(model, undefined, undefined);
+    else outputs = this.functional(model.inputs, model.outputs, undefined, undefined);
+    this.stack.pop();
+    return this.finish(model.displayName, model.builder, model.span, model.api, outputs);
+  }
+
+  /** The inner graph of a custom layer's call(). */
+  buildBody(inputs: TensorVal[], outputs: TensorVal[], name: string, span: Span): LayerGraph {
+    const out = this.functional(inputs, outputs, undefined, undefined);
+    return this.finish(name, undefined, span, 'functional', out);
+  }
+
+  private finish(name: string, builder: string | undefined, span: Span, api: LayerGraph['api'], outputs: string[]): LayerGraph {
+    const weightKeys = new Map<string, number>();
+    for (const [layer, nodes] of this.uses) {
+      if (nodes.length < 2) continue;
+      let key = nodes[0].name;
+      const n = weightKeys.get(key) ?? 0;
+      weightKeys.set(key, n + 1);
+      if (n > 0) key = `${key}#${layer.uid}`;
+      for (const node of nodes) node.weightKey = key;
+    }
+    if (this.truncated) {
+      this.extraNotes.push({
+        kind: 'limit',
+        message: `This model has more than ${this.ctx.maxNodes} layer nodes (limit maxNodes): the graph stops there; the nodes kept are complete and correctly wired.`,
+        ...(this.truncatedAt ? { span: this.truncatedAt } : {}),
+      });
+    }
+    const graph: LayerGraph = {
+      name,
+      span,
+      api,
+      nodes: this.nodes,
+      inputs: this.nodes.filter((n) => n.className === 'InputLayer').map((n) => n.id),
+      outputs: [...new Set(outputs.filter((o) => o !== ''))],
+      notes: this.collectNotes(),
+    };
+    if (builder) graph.builder = builder;
+    return graph;
+  }
+
+  private collectNotes(): Note[] {
+    const out: Note[] = [];
+    const seenScopes = new Set<NoteScope>();
+    const keys = new Set<string>();
+    const push = (n: Note) => {
+      const k = `${n.kind}|${n.message}|${n.span ? `${n.span.file}:${n.span.start.line}:${n.span.start.character}` : ''}`;
+      if (keys.has(k)) return;
+      keys.add(k);
+      out.push(n);
+    };
+    for (const s of this.scopes) {
+      for (let p: NoteScope | undefined = s; p && p !== this.ctx.fileScope && !seenScopes.has(p); p = p.parent) {
+        seenScopes.add(p);
+        for (const n of p.notes) push(n);
+      }
+    }
+    for (const n of this.extraNotes) push(n);
+    return out;
+  }
+
+  private shapeOf(id: string): Shape | undefined {
+    return this.shapes.get(id);
+  }
+
+  /** Emits one node; returns its id ('' once maxNodes is reached). */
+  private emit(layer: LayerVal, inputs: string[], info: EmitInfo): string {
+    if (this.nodes.length >= this.ctx.maxNodes) {
+      if (!this.truncated) {
+        this.truncated = true;
+        this.truncatedAt = info.applySpan ?? layer.span;
+      }
+      return '';
+    }
+    const id = `n${this.nodes.length}`;
+    const name = (layer.name ??= typeof layer.written.name === 'string' ? layer.written.name : this.ctx.namer.next(layer.className));
+    const node: LayerNode = {
+      id,
+      className: layer.className,
+      name,
+      config: cloneConfig(layer.config),
+      written: cloneConfig(layer.written),
+      inputs: inputs.filter((i) => i !== ''),
+    };
+    if (layer.span) node.span = layer.span;
+    if (info.applySpan && !sameSpan(info.applySpan, layer.span)) node.applySpan = info.applySpan;
+    const site = info.site ?? layer.creationSite;
+    if (site) node.site = site;
+    if (info.fromModel) node.fromModel = info.fromModel;
+    const inShapes = node.inputs.map((i) => this.shapeOf(i));
+    let shape: Shape | undefined;
+    if (layer.custom) {
+      const custom = this.ctx.customInfo(layer, inShapes[0]);
+      node.custom = custom;
+      if (custom.body) {
+        const outId = custom.body.outputs[0];
+        shape = custom.body.nodes.find((n) => n.id === outId)?.outputShape;
+      } else if (!custom.opaque && inShapes[0]) shape = inShapes[0];
+    } else shape = inferShape(layer.className, layer.config, inShapes);
+    if (shape) node.outputShape = shape.slice();
+    this.shapes.set(id, shape);
+    this.nodes.push(node);
+    const u = this.uses.get(layer);
+    if (u) u.push(node);
+    else this.uses.set(layer, [node]);
+    this.scopes.add(layer.scope);
+    if (info.scope) this.scopes.add(info.scope);
+    return id;
+  }
+
+  /** The first leaf layer of a sequential (descending into sequential sub-models). */
+  private firstLeaf(model: ModelVal, depth = 0): LayerVal | ModelVal | undefined {
+    const first = model.entries[0]?.layer;
+    if (first instanceof ModelVal && first.api === 'sequential' && depth < 16) return this.firstLeaf(first, depth + 1) ?? first;
+    return first;
+  }
+
+  private implicitInput(model: ModelVal): string {
+    const leaf = this.firstLeaf(model);
+    if (leaf instanceof ModelVal) {
+      // A functional model first: its own inputs define the input.
+      const app = leaf.inputs[0]?.app;
+      if (app && app.layer instanceof LayerVal) return this.emit(app.layer, [], { scope: app.scope });
+    }
+    const w = leaf instanceof LayerVal ? leaf.written : {};
+    let batchInputShape: ConfigValue | undefined;
+    if (Array.isArray(w.batchInputShape)) batchInputShape = w.batchInputShape;
+    else if (Array.isArray(w.inputShape)) batchInputShape = [null, ...w.inputShape];
+    else if (typeof w.inputDim === 'number') batchInputShape = [null, w.inputDim];
+    const cfg: Config = {};
+    if (batchInputShape !== undefined) cfg.batchInputShape = batchInputShape;
+    if (leaf instanceof LayerVal) {
+      const leafName = (leaf.name ??= typeof leaf.written.name === 'string' ? leaf.written.name : this.ctx.namer.next(leaf.className));
+      cfg.name = `${leafName}_input`;
+    }
+    const input = new LayerVal(-1, 'InputLayer', {}, resolveConfig('InputLayer', cfg), undefined, undefined, model.scope, undefined);
+    if (typeof cfg.name === 'string') input.name = cfg.name;
+    return this.emit(input, [], {});
+  }
+
+  /** Emits a sequential model's layers after `inputs` (undefined: the model's own InputLayer first). */
+  private sequential(model: ModelVal, inputs: string[] | undefined, fromModel: string | undefined): string[] {
+    const entries = model.entries;
+    let cur: string[];
+    let start = 0;
+    if (inputs) cur = inputs;
+    else {
+      if (entries.length === 0) return [];
+      const first = entries[0];
+      if (first.layer instanceof LayerVal && first.layer.className === 'InputLayer') {
+        cur = [this.emit(first.layer, [], this.entryInfo(first, fromModel))];
+        start = 1;
+      } else cur = [this.implicitInput(model)];
+    }
+    for (let i = start; i < entries.length; i++) {
+      const e = entries[i];
+      if (e.layer instanceof ModelVal) {
+        cur = this.inline(e.layer, cur, e.scope);
+        continue;
+      }
+      if (e.layer.className === 'InputLayer') continue;
+      cur = [this.emit(e.layer, cur, this.entryInfo(e, fromModel))];
+    }
+    return cur;
+  }
+
+  private entryInfo(e: SeqEntry, fromModel: string | undefined): EmitInfo {
+    const info: EmitInfo = { scope: e.scope };
+    if (e.addSpan) info.applySpan = e.addSpan;
+    if (e.site) info.site = e.site;
+    if (fromModel) info.fromModel = fromModel;
+    return info;
+  }
+
+  /** Flattens a sub-model applied to / added after `inputs`; returns its output ids. */
+  private inline(sub: ModelVal, inputs: string[], scope: NoteScope | undefined): string[] {
+    if (this.stack.includes(sub)) {
+      this.extraNotes.push({ kind: 'unsupported', message: `Model ${sub.displayName} contains itself; the inner use is left out.`, span: sub.span });
+      return inputs;
+    }
+    if (scope) this.scopes.add(scope);
+    this.scopes.add(sub.scope);
+    this.stack.push(sub);
+    try {
+      if (sub.api === 'sequential') return this.sequential(sub, inputs, sub.displayName);
+      return this.functional(sub.inputs, sub.outputs, inputs, sub.displayName);
+    } finally {
+      this.stack.pop();
+    }
+  }
+
+  /**
+   * Emits the applications between `modelInputs` and `modelOutputs`. With `given`, the model inputs are mapped
+   * onto those ids (a flattened sub-model); otherwise they become InputLayer nodes.
+   */
+  private functional(modelInputs: TensorVal[], modelOutputs: TensorVal[], given: string[] | undefined, fromModel: string | undefined): string[] {
+    const ids = new Map<AppNode, string[]>();
+    const inputApps = new Set<AppNode>();
+    modelInputs.forEach((t, i) => {
+      if (inputApps.has(t.app)) return;
+      inputApps.add(t.app);
+      if (given) ids.set(t.app, [given[Math.min(i, given.length - 1)] ?? '']);
+    });
+    // Reachable applications, walking back from the outputs (iteratively: chains can be thousands long).
+    const reach = new Set<AppNode>();
+    const stack = modelOutputs.map((t) => t.app);
+    while (stack.length) {
+      const a = stack.pop() as AppNode;
+      if (reach.has(a)) continue;
+      reach.add(a);
+      if (inputApps.has(a)) continue;
+      for (const t of a.inputs) if (!reach.has(t.app)) stack.push(t.app);
+    }
+    if (!given) {
+      for (const t of modelInputs) {
+        const a = t.app;
+        if (ids.has(a)) continue;
+        ids.set(a, [this.emitApp(a, [], fromModel)]);
+      }
+    }
+    const order = [...reach].filter((a) => !ids.has(a)).sort((x, y) => x.seq - y.seq);
+    for (const a of order) {
+      const ins = a.inputs.map((t) => this.idOf(t, ids));
+      if (a.layer instanceof ModelVal) ids.set(a, this.inline(a.layer, ins, a.scope));
+      else ids.set(a, [this.emitApp(a, ins, fromModel)]);
+    }
+    return modelOutputs.map((t) => this.idOf(t, ids));
+  }
+
+  private emitApp(a: AppNode, ins: string[], fromModel: string | undefined): string {
+    const layer = a.layer as LayerVal;
+    const info: EmitInfo = { scope: a.scope };
+    if (a.applySpan) info.applySpan = a.applySpan;
+    if (a.site) info.site = a.site;
+    if (fromModel) info.fromModel = fromModel;
+    return this.emit(layer, ins, info);
+  }
+
+  private idOf(t: TensorVal, ids: Map<AppNode, string[]>): string {
+    const list = ids.get(t.app);
+    if (!list || list.length === 0) return '';
+    return list[Math.min(t.index, list.length - 1)];
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Output shapes where they are easy to infer from the resolved config and the input shapes (batch dim null).
+ * Undefined whenever unsure: a wrong shape is worse than none.
+ */
+import type { Config, ConfigValue } from '../graph/types';
+
+export type Shape = (number | null)[];
+
+const SAME_SHAPE = new Set([
+  'Activation',
+  'Dropout',
+  'ReLU',
+  'LeakyReLU',
+  'PReLU',
+  'ELU',
+  'Softmax',
+  'ThresholdedReLU',
+  'LayerNormalization',
+  'BatchNormalization',
+  'UnitNormalization',
+  'GroupNormalization',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'Masking',
+  'Rescaling',
+]);
+const ELEMENTWISE = new Set(['Add', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Subtract']);
+
+function isNum(v: ConfigValue | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function tuple(v: ConfigValue | undefined, n: number, dflt: number): number[] | undefined {
+  if (v === undefined || v === null) return Array<number>(n).fill(dflt);
+  if (isNum(v)) return Array<number>(n).fill(v);
+  if (Array.isArray(v) && v.length === n && v.every(isNum)) return v as number[];
+  return undefined;
+}
+
+function spatialDims(className: string): number {
+  const m = /([123])D/.exec(className);
+  return m ? Number(m[1]) : 0;
+}
+
+function convLength(d: number | null, k: number, s: number, padding: ConfigValue | undefined, dil = 1): number | null {
+  if (d === null) return null;
+  if (padding === 'same' || padding === 'causal') return Math.ceil(d / s);
+  const eff = (k - 1) * dil + 1;
+  return Math.floor((d - eff) / s) + 1;
+}
+
+export function inferShape(className: string, config: Config, ins: (Shape | undefined)[]): Shape | undefined {
+  const x = ins[0];
+  if (className === 'InputLayer') {
+    const b = config.batchInputShape;
+    if (Array.isArray(b) && b.every((d) => d === null || isNum(d))) return b as Shape;
+    return undefined;
+  }
+  if (SAME_SHAPE.has(className)) return x ? x.slice() : undefined;
+  if (ELEMENTWISE.has(className)) return ins.find((s) => s !== undefined)?.slice();
+  if (!x) return undefined;
+  switch (className) {
+    case 'Dense':
+      return isNum(config.units) ? [...x.slice(0, -1), config.units] : undefined;
+    case 'Flatten': {
+      const rest = x.slice(1);
+      if (!rest.every((d) => d !== null)) return undefined;
+      return [null, (rest as number[]).reduce((a, d) => a * d, 1)];
+    }
+    case 'Concatenate': {
+      if (ins.some((s) => !s || s.length !== x.length)) return undefined;
+      let axis = isNum(config.axis) ? config.axis : -1;
+      if (axis < 0) axis += x.length;
+      const out = x.slice();
+      let sum: number | null = 0;
+      for (const s of ins as Shape[]) {
+        const d = s[axis];
+        sum = sum === null || d === null ? null : sum + d;
+      }
+      out[axis] = sum;
+      return out;
+    }
+    case 'Embedding':
+      return isNum(config.outputDim) ? [...x, config.outputDim] : undefined;
+    case 'LSTM':
+    case 'GRU':
+    case 'SimpleRNN': {
+      if (!isNum(config.units) || x.length !== 3) return undefined;
+      return config.returnSequences === true ? [null, x[1], config.units] : [null, config.units];
+    }
+    case 'RepeatVector':
+      return isNum(config.n) && x.length === 2 ? [null, config.n, x[1]] : undefined;
+    case 'Reshape': {
+      const t = config.targetShape;
+      if (!Array.isArray(t) || !t.every(isNum)) return undefined;
+      const target = t as number[];
+      const neg = target.indexOf(-1);
+      if (neg < 0) return [null, ...target];
+      const rest = x.slice(1);
+      if (!rest.every((d) => d !== null)) return undefined;
+      const total = (rest as number[]).reduce((a, d) => a * d, 1);
+      const known = target.filter((d) => d !== -1).reduce((a, d) => a * d, 1);
+      const out = target.slice();
+      out[neg] = total / known;
+      return Number.isInteger(out[neg]) ? [null, ...out] : undefined;
+    }
+    default:
+      break;
+  }
+  const n = spatialDims(className);
+  if (n && config.dataFormat !== 'channelsFirst' && x.length === n + 2) {
+    if (/^(Conv[123]D|SeparableConv[12]D|DepthwiseConv[12]D)$/.test(className)) {
+      const k = tuple(config.kernelSize, n, NaN);
+      const s = tuple(config.strides, n, 1);
+      const dl = tuple(config.dilationRate, n, 1);
+      if (!k || !s || !dl || k.some(Number.isNaN)) return undefined;
+      let channels: number | null;
+      if (className.startsWith('Depthwise')) {
+        const c = x[n + 1];
+        const m = isNum(config.depthMultiplier) ? config.depthMultiplier : 1;
+        channels = c === null ? null : c * m;
+      } else if (isNum(config.filters)) channels = config.filters;
+      else return undefined;
+      const dims = x.slice(1, n + 1).map((d, i) => convLength(d, k[i], s[i], config.padding, dl[i]));
+      return [null, ...dims, channels];
+    }
+    if (/^(MaxPooling|AveragePooling)[123]D$/.test(className)) {
+      const p = tuple(config.poolSize, n, 2);
+      const s = tuple(config.strides ?? config.poolSize, n, 2);
+      if (!p || !s) return undefined;
+      const dims = x.slice(1, n + 1).map((d, i) => convLength(d, p[i], s[i], config.padding));
+      return [null, ...dims, x[n + 1]];
+    }
+    if (/^Global(Max|Average)Pooling[123]D$/.test(className)) return [null, x[n + 1]];
+    if (/^UpSampling2D$/.test(className)) {
+      const sz = tuple(config.size, 2, 2);
+      if (!sz) return undefined;
+      return [null, ...x.slice(1, 3).map((d, i) => (d === null ? null : d * sz[i])), x[3]];
+    }
+  }
+  return undefined;
+}

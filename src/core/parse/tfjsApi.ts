@@ -1,0 +1,654 @@
+/**
+ * What the tfjs API means to the static evaluator: `tf.sequential`, `tf.model`, `tf.input`, `tf.layers.*`
+ * factories, `layer.apply`, `model.add`, initializers, custom-layer bases, and tensor ops inside a custom
+ * layer's call() (traced into an inner graph). Layer classes and defaults come from graph/catalog.ts.
+ */
+import type * as TS from 'typescript';
+import type { Config, ConfigValue } from '../graph/types';
+import { classNameForFactory, resolveConfig } from '../graph/catalog';
+import type { Evaluator } from './evaluator';
+import {
+  ArrayVal,
+  BuiltinVal,
+  LayerVal,
+  ModelVal,
+  NoteScope,
+  ObjectVal,
+  TensorVal,
+  TfRef,
+  UnknownVal,
+  WeightVal,
+  asLayerOrModel,
+  type AppNode,
+  type ModuleInfo,
+  type SeqEntry,
+  type Value,
+} from './values';
+import { addCallSite, applyCallSite, creationSite, snippet, spanOf, textOf } from './sites';
+import { normalizeInitializer } from '../graph/catalog';
+
+const b = (name: string, fn: BuiltinVal['fn']): BuiltinVal => new BuiltinVal(name, fn);
+
+/** tf.<op> on tensors that map onto a merge layer. */
+const MERGE_OPS: { [op: string]: string } = {
+  add: 'Add',
+  addN: 'Add',
+  sub: 'Subtract',
+  mul: 'Multiply',
+  maximum: 'Maximum',
+  minimum: 'Minimum',
+  concat: 'Concatenate',
+};
+/** tf.<op> activations -> tfjs activation identifiers. */
+const ACTIVATION_OPS: { [op: string]: string } = {
+  relu: 'relu',
+  relu6: 'relu6',
+  elu: 'elu',
+  selu: 'selu',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  softmax: 'softmax',
+  softplus: 'softplus',
+  softsign: 'softsign',
+  gelu: 'gelu',
+};
+const IDENTITY_OPS = new Set(['identity', 'clone', 'keep', 'cast', 'toFloat']);
+/** tf.<op> names the evaluator treats as tensor ops (anything else on `tf` is unknown). */
+const TENSOR_OPS = new Set([
+  ...Object.keys(MERGE_OPS),
+  ...Object.keys(ACTIVATION_OPS),
+  ...IDENTITY_OPS,
+  'leakyRelu',
+  'prelu',
+  'div',
+  'matMul',
+  'dot',
+  'reshape',
+  'transpose',
+  'mean',
+  'sum',
+  'sqrt',
+  'square',
+  'exp',
+  'log',
+  'neg',
+  'abs',
+  'pow',
+  'dropout',
+  'batchNorm',
+  'moments',
+  'slice',
+  'split',
+  'stack',
+  'unstack',
+  'expandDims',
+  'squeeze',
+  'tile',
+  'gather',
+  'einsum',
+  'conv1d',
+  'conv2d',
+  'softmaxCrossEntropy',
+  'scalar',
+  'rsqrt',
+  'max',
+  'min',
+  'maxPool',
+  'avgPool',
+  'pad',
+  'where',
+  'greater',
+  'less',
+  'oneHot',
+  'linalg',
+  'logSoftmax',
+  'erf',
+]);
+
+/** Tensor methods besides the tf.<op> names (all opaque unless listed in the op tables). */
+const TENSOR_METHODS = new Set(['flatten', 'asType', 'as1D', 'as2D', 'asScalar', 'reshapeAs', 'broadcastTo', 'norm', 'argMax', 'clipByValue']);
+
+/** Layer classes whose apply() returns [output, ...states] when returnState is set. */
+const STATE_COUNT: { [className: string]: number } = { LSTM: 2, GRU: 1, SimpleRNN: 1, RNN: 1, ConvLSTM2D: 2 };
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** For factories the catalog does not know: 'fooBar2d' -> 'FooBar2D'. */
+function fallbackClassName(factory: string): string {
+  return capitalize(factory).replace(/(\d)d(?=[A-Z]|$)/g, '$1D');
+}
+
+export class TfApi {
+  private readonly nsCache = new WeakMap<ModuleInfo, string | null>();
+
+  constructor(private readonly ev: Evaluator) {}
+
+  // -------------------------------------------------------------------------------------------------------
+  // Calls on the tf namespace
+
+  call(path: readonly string[], args: Value[], node: TS.Node | undefined, thisVal: Value): Value {
+    void thisVal;
+    const [head, second] = path;
+    if (path.length === 1) {
+      switch (head) {
+        case 'sequential':
+          return this.makeSequential(args[0], node);
+        case 'model':
+          return this.makeFunctional(args[0], node);
+        case 'input':
+          return this.makeInput(args[0], node);
+        case 'tidy': {
+          const fn = args[args.length - 1];
+          return this.ev.callValue(fn, undefined, [], node);
+        }
+        case 'loadLayersModel':
+        case 'loadGraphModel':
+          return new UnknownVal(`a model loaded at run time (tf.${head})`);
+        default:
+          if (TENSOR_OPS.has(head)) return this.tensorOp(head, args, node, undefined);
+          return new UnknownVal(`tf.${head}(…)`);
+      }
+    }
+    if (path.length === 2 && head === 'layers' && /^[a-z]/.test(second)) return this.makeLayer(second, args[0], node);
+    if (path.length === 2 && head === 'initializers') return this.initializer(second, args[0]);
+    if (path.length === 2 && (head === 'regularizers' || head === 'constraints')) {
+      const o = new ObjectVal();
+      o.props.set('className', capitalize(second));
+      o.props.set('config', args[0] instanceof ObjectVal ? args[0] : new ObjectVal());
+      return o;
+    }
+    if (head === 'serialization' && second === 'registerClass') return undefined;
+    if (head === 'util' || head === 'train' || head === 'losses' || head === 'metrics' || head === 'data') return new UnknownVal(`tf.${path.join('.')}(…)`);
+    return new UnknownVal(`tf.${path.join('.')}(…)`);
+  }
+
+  construct(path: readonly string[], args: Value[], node: TS.Node | undefined): Value {
+    const key = path.join('.');
+    if (key === 'Sequential') return this.makeSequential(args[0], node);
+    if (key === 'LayersModel' || key === 'Model' || key === 'Functional') return this.makeFunctional(args[0], node);
+    if (path.length === 2 && path[0] === 'initializers') return this.initializer(path[1].charAt(0).toLowerCase() + path[1].slice(1), args[0]);
+    return new UnknownVal(`new tf.${key}(…)`);
+  }
+
+  private initializer(name: string, cfg: Value): ObjectVal {
+    const o = new ObjectVal();
+    o.props.set('className', capitalize(name));
+    o.props.set('config', cfg instanceof ObjectVal ? cfg : new ObjectVal());
+    return o;
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Config values
+
+  /** Value -> ConfigValue; unknown parts become '<unknown>' and are listed in `unknowns`. */
+  toConfig(v: Value, unknowns: string[], path: string, depth = 0): ConfigValue | undefined {
+    if (v === undefined) return undefined;
+    if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (depth > 16) return '<unknown>';
+    if (v instanceof UnknownVal) {
+      unknowns.push(`${path} (${v.label})`);
+      return '<unknown>';
+    }
+    if (v instanceof ArrayVal) return v.items.map((x, i) => this.toConfig(x, unknowns, `${path}[${i}]`, depth + 1) ?? null);
+    if (v instanceof LayerVal) return { className: v.className, config: { ...v.written } };
+    if (v instanceof ObjectVal && v.native instanceof LayerVal) return { className: v.native.className, config: { ...v.native.written } };
+    if (v instanceof ObjectVal && !v.cls) {
+      const o: { [k: string]: ConfigValue } = {};
+      for (const [k, x] of v.props) {
+        const c = this.toConfig(x, unknowns, path ? `${path}.${k}` : k, depth + 1);
+        if (c !== undefined) o[k] = c;
+      }
+      return o;
+    }
+    unknowns.push(`${path} (a value the analysis does not model)`);
+    return '<unknown>';
+  }
+
+  private configOf(cfg: Value, what: string, node: TS.Node | undefined, scope: NoteScope): Config {
+    if (cfg === undefined || cfg === null) return {};
+    if (cfg instanceof UnknownVal) {
+      this.ev.note('assumption', `The config of ${what} is ${cfg.label}, not known statically: tfjs defaults assumed.`, node, this.ev.mod, scope);
+      return {};
+    }
+    if (!(cfg instanceof ObjectVal)) return {};
+    const unknowns: string[] = [];
+    const c = this.toConfig(cfg, unknowns, '');
+    if (unknowns.length) {
+      this.ev.note('assumption', `${what}: ${unknowns.join('; ')} not known statically (kept as '<unknown>').`, node, this.ev.mod, scope);
+    }
+    return c && typeof c === 'object' && !Array.isArray(c) ? (c as Config) : {};
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Layers, inputs, models
+
+  /** How the current file reaches tf.layers ('tf.layers', 'layers', 'L'), for code sites. */
+  moduleLayersNs(mod: ModuleInfo): string | undefined {
+    const cached = this.nsCache.get(mod);
+    if (cached !== undefined) return cached ?? undefined;
+    let ns: string | null = null;
+    let tfName: string | undefined;
+    for (const [name, bnd] of mod.env.vars) {
+      const v = bnd.value;
+      if (v instanceof TfRef) {
+        if (v.path.length === 1 && v.path[0] === 'layers') {
+          ns = name;
+          break;
+        }
+        if (v.path.length === 0) tfName ??= name;
+      }
+    }
+    if (ns === null) ns = tfName ? `${tfName}.layers` : 'tf.layers';
+    this.nsCache.set(mod, ns);
+    return ns;
+  }
+
+  private nsText(node: TS.Node | undefined): string | undefined {
+    const ts = this.ev.ts;
+    const mod = this.ev.mod;
+    if (node && ts.isCallExpression(node)) {
+      const callee = node.expression;
+      if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.end - callee.expression.pos < 80) {
+        return textOf(mod, callee.expression);
+      }
+    }
+    return this.moduleLayersNs(mod);
+  }
+
+  makeLayer(factory: string, cfg: Value, node: TS.Node | undefined): Value {
+    const ev = this.ev;
+    const mod = ev.mod;
+    let className = classNameForFactory(factory);
+    const scope = new NoteScope(ev.scope);
+    if (!className) {
+      className = fallbackClassName(factory);
+      ev.note('unsupported', `tf.layers.${factory} is not a tfjs layer factory the analyser knows: treated as a layer of class ${className}.`, node, mod, scope);
+    }
+    const written = this.configOf(cfg, `tf.layers.${factory}`, node, scope);
+    const config = resolveConfig(className, written);
+    const ns = this.nsText(node);
+    return new LayerVal(
+      ++ev.uid,
+      className,
+      written,
+      config,
+      node ? spanOf(mod, node) : undefined,
+      node ? creationSite(mod, node, ns) : undefined,
+      scope,
+      ns,
+    );
+  }
+
+  private newModel(api: 'sequential' | 'functional', node: TS.Node | undefined): ModelVal {
+    const ev = this.ev;
+    const mod = ev.mod;
+    const span = node ? spanOf(mod, node) : { file: mod.path, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const m = new ModelVal(++ev.uid, api, span, ev.frame.fnName, ev.scope);
+    m.reported = ev.importDepth === 0 && ev.suppressModels === 0;
+    ev.models.push(m);
+    return m;
+  }
+
+  makeSequential(cfg: Value, node: TS.Node | undefined): ModelVal {
+    const m = this.newModel('sequential', node);
+    if (cfg instanceof ObjectVal) {
+      const layers = cfg.props.get('layers');
+      if (layers instanceof ArrayVal) {
+        for (const item of layers.items) this.addEntry(m, item, undefined, node);
+      } else if (layers instanceof UnknownVal) {
+        this.ev.note('assumption', `The layers of this tf.sequential are ${layers.label}, not known statically: they are not in the graph.`, node);
+      }
+    } else if (cfg instanceof UnknownVal) {
+      this.ev.note('assumption', `The config of this tf.sequential is ${cfg.label}, not known statically.`, node);
+    }
+    return m;
+  }
+
+  private addEntry(m: ModelVal, item: Value, addNode: TS.Node | undefined, where: TS.Node | undefined): void {
+    const ev = this.ev;
+    const l = asLayerOrModel(item);
+    if (!l) {
+      const what = item instanceof UnknownVal ? item.label : 'not a layer';
+      ev.note('assumption', `A layer added to the model is ${what}, not known statically: it is not in the graph.`, addNode ?? where);
+      return;
+    }
+    if (l === m) return;
+    const entry: SeqEntry = { layer: l, scope: ev.scope };
+    if (addNode) {
+      const mod = ev.mod;
+      entry.addSpan = spanOf(mod, addNode);
+      const site = addCallSite(mod, addNode, l instanceof LayerVal ? l.layersNs : this.moduleLayersNs(mod));
+      if (site) entry.site = site;
+    }
+    m.entries.push(entry);
+  }
+
+  makeFunctional(cfg: Value, node: TS.Node | undefined): ModelVal {
+    const m = this.newModel('functional', node);
+    if (cfg instanceof ObjectVal) {
+      m.inputs = tensorsOf(cfg.props.get('inputs'));
+      m.outputs = tensorsOf(cfg.props.get('outputs'));
+    }
+    if (m.outputs.length === 0) {
+      const o = cfg instanceof ObjectVal ? cfg.props.get('outputs') : cfg;
+      this.ev.note('assumption', `The outputs of this tf.model are ${o instanceof UnknownVal ? o.label : 'not symbolic tensors the analysis can follow'}: the graph is empty.`, node);
+    }
+    return m;
+  }
+
+  makeInput(cfg: Value, node: TS.Node | undefined): TensorVal {
+    const ev = this.ev;
+    const mod = ev.mod;
+    const scope = new NoteScope(ev.scope);
+    const written = this.configOf(cfg, 'tf.input', node, scope);
+    const layer = inputLayerFor(ev, written, node ? spanOf(mod, node) : undefined, scope);
+    const app: AppNode = { seq: ++ev.seq, layer, inputs: [], scope: ev.scope };
+    return new TensorVal(app, 0);
+  }
+
+  /** `layer.apply(x)` / `model.apply(x)` on symbolic tensors. */
+  apply(l: LayerVal | ModelVal, x: Value, node: TS.Node | undefined): Value {
+    const ev = this.ev;
+    const tensors = tensorsOf(x);
+    if (tensors.length === 0) {
+      return x instanceof UnknownVal ? new UnknownVal(`the output of a layer applied to ${x.label}`) : new UnknownVal('a layer applied to a concrete tensor');
+    }
+    const mod = ev.mod;
+    const app: AppNode = { seq: ++ev.seq, layer: l, inputs: tensors, scope: ev.scope };
+    if (node) {
+      app.applySpan = spanOf(mod, node);
+      if (ev.ts.isCallExpression(node)) {
+        const site = applyCallSite(mod, node, l instanceof LayerVal ? l.layersNs : this.moduleLayersNs(mod));
+        if (site) app.site = site;
+      }
+    }
+    if (ev.body && l instanceof LayerVal && l.className === 'Add' && tensors.length >= 2) ev.body.residual = true;
+    let outs = 1;
+    if (l instanceof ModelVal && l.api === 'functional') outs = Math.max(1, l.outputs.length);
+    else if (l instanceof LayerVal && l.config.returnState === true) outs = 1 + (STATE_COUNT[l.className] ?? 1);
+    if (outs === 1) return new TensorVal(app, 0);
+    return new ArrayVal(Array.from({ length: outs }, (_, i) => new TensorVal(app, i)));
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Custom layer / model bases
+
+  /** `super(config)` reaching a tfjs base class: the instance gets its tfjs side (a layer or a model). */
+  initNativeBase(path: readonly string[], inst: ObjectVal, args: Value[], node: TS.Node | undefined): void {
+    const ev = this.ev;
+    const key = path.join('.');
+    if (inst.native) return;
+    if (key === 'Sequential') {
+      inst.native = this.makeSequential(args[0], node);
+      return;
+    }
+    if (key === 'LayersModel' || key === 'Model' || key === 'Functional') {
+      inst.native = this.makeFunctional(args[0], node);
+      return;
+    }
+    if (path[0] === 'layers' && path.length === 2 && /^[A-Z]/.test(path[1])) {
+      const cls = inst.cls;
+      if (!cls) return;
+      const top = ev.newStack[ev.newStack.length - 1];
+      const mod = top?.mod ?? ev.mod;
+      const where = top?.node ?? node;
+      const scope = new NoteScope(ev.scope);
+      const written = this.configOf(args[0], `new ${cls.name}`, where, scope);
+      const ns = this.moduleLayersNs(mod);
+      const layer = new LayerVal(
+        ++ev.uid,
+        cls.name || 'CustomLayer',
+        written,
+        resolveConfig(cls.name, written),
+        where ? spanOf(mod, where) : undefined,
+        where ? creationSite(mod, where, ns) : undefined,
+        scope,
+        ns,
+      );
+      layer.custom = { instance: inst, cls, weights: [] };
+      inst.native = layer;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Properties of tfjs objects
+
+  layerProp(layer: LayerVal, key: string, receiver: Value, viaSuper = false): Value {
+    const ev = this.ev;
+    void receiver;
+    switch (key) {
+      case 'apply':
+        return b('apply', (_t, args, node) => this.apply(layer, args[0], node));
+      case 'addWeight':
+        return b('addWeight', (_t, args, node) => this.addWeight(layer, args, node));
+      case 'build':
+      case 'setCallHook':
+      case 'clearCallHook':
+      case 'resetStates':
+      case 'dispose':
+      case 'setWeights':
+      case 'addLoss':
+        return b(key, () => undefined);
+      case 'call':
+        return viaSuper ? b('call', (_t, args) => args[0]) : undefined;
+      case 'computeOutputShape':
+        return b(key, (_t, args) => args[0]);
+      case 'getConfig':
+        return b('getConfig', () => {
+          const o = new ObjectVal();
+          for (const [k, v] of Object.entries(layer.written)) if (typeof v !== 'object' || v === null) o.props.set(k, v);
+          return o;
+        });
+      case 'getClassName':
+        return b(key, () => layer.className);
+      case 'name':
+        return typeof layer.written.name === 'string' ? layer.written.name : new UnknownVal('a layer name');
+      case 'built':
+        return false;
+      case 'trainable':
+        return layer.written.trainable === false ? false : true;
+      case 'supportsMasking':
+        return false;
+      case 'then':
+        return b('then', (_t, args, node) => (args[0] ? ev.callValue(args[0], undefined, [layer], node) : layer));
+      default:
+        return undefined;
+    }
+  }
+
+  private addWeight(layer: LayerVal, args: Value[], node: TS.Node | undefined): Value {
+    const ev = this.ev;
+    const [name, shape, , init, , trainable] = args;
+    const unknowns: string[] = [];
+    const shapeCfg = this.toConfig(shape, unknowns, 'shape');
+    const initCfg = this.toConfig(init, unknowns, 'initializer');
+    const spec = {
+      name: typeof name === 'string' ? name : 'weight',
+      shape: Array.isArray(shapeCfg) ? shapeCfg.map((d) => (typeof d === 'number' ? d : null)) : undefined,
+      initializer: normalizeInitializer(initCfg),
+      trainable: trainable === false ? false : true,
+    };
+    if (!spec.shape) delete spec.shape;
+    if (!spec.initializer) delete spec.initializer;
+    layer.custom?.weights.push(spec);
+    void node;
+    void ev;
+    return new WeightVal(spec);
+  }
+
+  modelProp(model: ModelVal, key: string, receiver: Value): Value {
+    const ev = this.ev;
+    switch (key) {
+      case 'add':
+        return b('add', (_t, args, node) => {
+          if (model.api !== 'sequential') return undefined;
+          this.addEntry(model, args[0], node, node);
+          return undefined;
+        });
+      case 'pop':
+        return b('pop', () => {
+          model.entries.pop();
+          return undefined;
+        });
+      case 'apply':
+        return b('apply', (_t, args, node) => this.apply(model, args[0], node));
+      case 'layers':
+        if (model.api === 'sequential') return new ArrayVal(model.entries.map((e) => e.layer));
+        return new UnknownVal('the layers of a functional model');
+      case 'inputs':
+        return new ArrayVal(model.inputs.slice());
+      case 'outputs':
+        return new ArrayVal(model.outputs.slice());
+      case 'input':
+        return model.inputs[0] ?? new UnknownVal('the input of a model');
+      case 'output':
+        return model.outputs[0] ?? new UnknownVal('the output of a model');
+      case 'then':
+        return b('then', (_t, args, node) => (args[0] ? ev.callValue(args[0], undefined, [receiver], node) : receiver));
+      case 'catch':
+      case 'finally':
+        return b(key, () => receiver);
+      case 'compile':
+      case 'summary':
+      case 'dispose':
+      case 'setWeights':
+      case 'resetStates':
+        return b(key, () => undefined);
+      case 'fit':
+      case 'fitDataset':
+      case 'evaluate':
+      case 'evaluateDataset':
+      case 'predict':
+      case 'predictOnBatch':
+      case 'trainOnBatch':
+      case 'execute':
+      case 'save':
+      case 'getWeights':
+      case 'countParams':
+      case 'getLayer':
+      case 'toJSON':
+        return b(key, () => new UnknownVal(`model.${key}(…)`));
+      case 'name':
+        return model.bindName ?? new UnknownVal('a model name');
+      default:
+        return undefined;
+    }
+  }
+
+  tensorProp(t: TensorVal, key: string): Value {
+    switch (key) {
+      case 'shape':
+        return new UnknownVal('a tensor shape');
+      case 'rank':
+        return new UnknownVal('a tensor rank');
+      case 'dtype':
+        return 'float32';
+      case 'print':
+      case 'dispose':
+        return b(key, () => undefined);
+      case 'then':
+        return b('then', (_t, args, node) => (args[0] ? this.ev.callValue(args[0], undefined, [t], node) : t));
+      default:
+        if (TENSOR_OPS.has(key) || TENSOR_METHODS.has(key)) return b(key, (_t, args, node) => this.tensorOp(key, args, node, t));
+        return new UnknownVal(`a tensor's ${key}`);
+    }
+  }
+
+  weightProp(w: WeightVal, key: string): Value {
+    if (key === 'read' || key === 'val') return b(key, (_t, _a, node) => this.opaqueTensor(`the weight ${w.spec.name} used directly`, node));
+    if (key === 'name') return w.spec.name;
+    if (key === 'shape') return w.spec.shape ? new ArrayVal(w.spec.shape.slice()) : new UnknownVal('a weight shape');
+    return undefined;
+  }
+
+  private opaqueTensor(reason: string, node: TS.Node | undefined): Value {
+    const ev = this.ev;
+    if (ev.body) {
+      ev.body.opaque = true;
+      ev.body.reasons.push(node ? `${reason} (${snippet(ev.mod, node, 40)})` : reason);
+    }
+    return new UnknownVal(reason);
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Tensor ops (custom layer call() bodies)
+
+  tensorOp(op: string, args: Value[], node: TS.Node | undefined, receiver: TensorVal | undefined): Value {
+    const ev = this.ev;
+    const operands: Value[] = receiver ? [receiver, ...args] : args.slice();
+    if (op === 'concat' || op === 'addN' || op === 'stack') {
+      const list = receiver ? [receiver, ...(args[0] instanceof ArrayVal ? args[0].items : [args[0]])] : args[0] instanceof ArrayVal ? args[0].items : [];
+      operands.splice(0, operands.length, ...list);
+    }
+    const tensors = operands.filter((x): x is TensorVal => x instanceof TensorVal);
+    if (tensors.length === 0) {
+      const u = operands.find((x) => x instanceof UnknownVal) as UnknownVal | undefined;
+      if (u && ev.body) return this.opaqueTensor(`tf.${op} on ${u.label}`, node);
+      return new UnknownVal(`tf.${op}(…)`);
+    }
+    if (IDENTITY_OPS.has(op)) return tensors[0];
+    const merge = MERGE_OPS[op];
+    if (merge) {
+      const all = operands.length >= 2 && tensors.length === operands.length;
+      if (!all) {
+        this.opaqueTensor(`tf.${op} with a non-tensor operand`, node);
+        if (!ev.body && node) ev.note('unsupported', `tf.${op} on a symbolic tensor and a constant is not followed: treated as identity.`, node);
+        return tensors[0];
+      }
+      const written: Config = {};
+      if (op === 'concat') {
+        const axis = receiver ? args[1] : args[1];
+        if (typeof axis === 'number') written.axis = axis;
+      }
+      if (ev.body && merge === 'Add') ev.body.residual = true;
+      return this.opNode(merge, written, tensors, node);
+    }
+    const act = ACTIVATION_OPS[op];
+    if (act && tensors.length === 1) return this.opNode('Activation', { activation: act }, tensors, node);
+    if (op === 'leakyRelu' && tensors.length === 1) {
+      const alpha = receiver ? args[0] : args[1];
+      return this.opNode('LeakyReLU', typeof alpha === 'number' ? { alpha } : {}, tensors, node);
+    }
+    this.opaqueTensor(`tf.${op}`, node);
+    if (!ev.body && node) ev.note('unsupported', `tf.${op} on a symbolic tensor is not followed: treated as identity.`, node);
+    return tensors[0];
+  }
+
+  private opNode(className: string, written: Config, inputs: TensorVal[], node: TS.Node | undefined): TensorVal {
+    const ev = this.ev;
+    const mod = ev.mod;
+    const layer = new LayerVal(
+      ++ev.uid,
+      className,
+      written,
+      resolveConfig(className, written),
+      node ? spanOf(mod, node) : undefined,
+      undefined,
+      new NoteScope(ev.scope),
+      undefined,
+    );
+    const app: AppNode = { seq: ++ev.seq, layer, inputs, scope: ev.scope };
+    return new TensorVal(app, 0);
+  }
+}
+
+/** The symbolic tensors in a value: a tensor, an array of tensors, or the values of an object of tensors. */
+export function tensorsOf(v: Value): TensorVal[] {
+  if (v instanceof TensorVal) return [v];
+  if (v instanceof ArrayVal) return v.items.flatMap((x) => tensorsOf(x));
+  if (v instanceof ObjectVal && !v.cls && !v.native) return [...v.props.values()].flatMap((x) => (x instanceof TensorVal ? [x] : []));
+  return [];
+}
+
+/** An InputLayer for `tf.input({shape})` / a custom layer body input (batchInputShape = [null, ...shape]). */
+export function inputLayerFor(ev: Evaluator, written: Config, span: LayerVal['span'], scope: NoteScope): LayerVal {
+  const shape = written.shape;
+  const batchShape = written.batchShape ?? written.batchInputShape;
+  const cfg: Config = {};
+  if (Array.isArray(batchShape)) cfg.batchInputShape = batchShape;
+  else if (Array.isArray(shape)) cfg.batchInputShape = [null, ...shape];
+  for (const k of ['dtype', 'name', 'sparse'] as const) if (written[k] !== undefined) cfg[k] = written[k];
+  return new LayerVal(++ev.uid, 'InputLayer', written, resolveConfig('InputLayer', cfg), span, undefined, scope, undefined);
+}
