@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const restrict = (patterns) => ['error', { patterns }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'tools/**', 'bench/node_modules/**', 'asm/**', 'examples/**', 'test/fixtures/**', 'test/integration/fixtures/**', '**/*.cjs', 'out/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'tools/**', 'bench/node_modules/**', 'asm/**', 'examples/**', 'test/fixtures/**', 'test/integration/fixtures/**', 'test/corpus/**', 'test/agreement/fixtures/**', '**/*.cjs', 'out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
