@@ -1,0 +1,365 @@
+/**
+ * simulate(graph, options) -> SimulationResult: seeded forward pass on N(0,1) inputs (token ids for
+ * Embedding inputs), backward pass from a random unit-variance cotangent at every output, per-layer
+ * statistics on the true scale, the float32 limit, and the verdict. See docs/simulation.md.
+ */
+import type { LayerGraph, LayerNode } from '../graph/types';
+import type { CancellationLike } from '../cancel';
+import { DEFAULT_LIMITS } from '../limits';
+import { kernels } from '../kernels/backend';
+import type { KernelBackend } from '../kernels/types';
+import { GraphRunner, makeInputValue, type EngineContext, type RunnerRecord } from './engine';
+import { Rng } from './rng';
+import type { Float32Limit, LayerSim, SimSeries, SimulationResult } from './types';
+import { makeVal, trueStats, type Val } from './values';
+import { DEFAULT_THRESHOLDS, judgeDirection, overallVerdict, type VerdictThresholds } from './verdict';
+import { WeightStore } from './weights';
+
+export type Profile = 'full' | 'interactive';
+
+export interface ProfileSettings {
+  /** width cap (units). */
+  width: number;
+  /** samples per batch. */
+  batch: number;
+  /** simulated sequence length (tokens per sample) for sequence inputs. */
+  seqLen: number;
+  /** cap on batch x seqLen for sequence models (the batch shrinks, never below 4 samples). */
+  maxTokens: number;
+}
+
+/**
+ * full: the CLI default and the report's full run. interactive: what the extension runs while the user types;
+ * smaller, and checked to give the same verdicts on the validation cases (test/unit/core/simulate).
+ */
+export const PROFILES: { [p in Profile]: ProfileSettings } = {
+  full: { width: 256, batch: 128, seqLen: 16, maxTokens: 2048 },
+  interactive: { width: 64, batch: 32, seqLen: 8, maxTokens: 128 },
+};
+
+export interface SimOptions {
+  profile?: Profile;
+  seed?: number;
+  width?: number;
+  batch?: number;
+  seqLen?: number;
+  timeBudgetMs?: number;
+  cancel?: CancellationLike;
+  /** Dropout in training mode (inverted-dropout masks); default false: identity, as at inference. */
+  dropoutTraining?: boolean;
+  thresholds?: Partial<VerdictThresholds>;
+  /** Kernel backend (defaults to `kernels()`: wasm when available). */
+  backend?: KernelBackend;
+  /** Hard cap on any allocated width (defaults to limits.maxSimWidth). */
+  maxWidth?: number;
+}
+
+export const DEFAULT_SEED = 1;
+
+/** The engine passes kernel methods around as functions: bind them to their backend once. */
+function bindBackend(b: KernelBackend): KernelBackend {
+  return {
+    name: b.name,
+    layerNormForward: (...a) => b.layerNormForward(...a),
+    layerNormBackward: (...a) => b.layerNormBackward(...a),
+    matmul: (...a) => b.matmul(...a),
+  };
+}
+
+const FLT_MAX_LOG10_MS = 2 * Math.log10(3.4028234663852886e38); // squares overflow to Infinity
+const FLT_MIN_LOG10_MS = Math.log10(1.401298464324817e-45); // squares underflow to 0 (smallest subnormal)
+const LOG10E = Math.LOG10E;
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Mean pairwise cosine between neighbouring samples (tokens of one sequence when seq > 1). */
+function sampleCosine(v: Val): number | null {
+  if (v.ids || v.rows < 2 || v.cols < 2) return null;
+  const { data, cols, rows, seq } = v;
+  let sum = 0;
+  let n = 0;
+  const step = Math.max(1, Math.floor(rows / 64));
+  for (let r = 0; r + 1 < rows; r += step) {
+    if (seq > 1 && (r + 1) % seq === 0) continue;
+    const a = r * cols;
+    const b = (r + 1) * cols;
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let c = 0; c < cols; c++) {
+      ab += data[a + c] * data[b + c];
+      aa += data[a + c] * data[a + c];
+      bb += data[b + c] * data[b + c];
+    }
+    if (aa > 0 && bb > 0) {
+      sum += ab / Math.sqrt(aa * bb);
+      n++;
+    }
+  }
+  return n ? sum / n : null;
+}
+
+/** Mean cosine between each row of v and the same row of ref (same simulated shape required). */
+function retention(v: Val, ref: Val | undefined): number | null {
+  if (!ref || ref.ids || ref.rows !== v.rows || ref.cols !== v.cols || ref.realWidth !== v.realWidth) return null;
+  let s = 0;
+  let n = 0;
+  const step = Math.max(1, Math.floor(v.rows / 64));
+  for (let r = 0; r < v.rows; r += step) {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let c = 0; c < v.cols; c++) {
+      const x = v.data[r * v.cols + c];
+      const y = ref.data[r * v.cols + c];
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
+    }
+    if (aa > 0 && bb > 0) {
+      s += ab / Math.sqrt(aa * bb);
+      n++;
+    }
+  }
+  return n ? s / n : null;
+}
+
+function deadFraction(v: Val): number {
+  let dead = 0;
+  for (let c = 0; c < v.cols; c++) {
+    let alive = false;
+    for (let r = 0; r < v.rows; r++)
+      if (v.data[r * v.cols + c] > 0) {
+        alive = true;
+        break;
+      }
+    if (!alive) dead++;
+  }
+  return v.cols ? dead / v.cols : 0;
+}
+
+function saturation(pre: Val): number {
+  const f = Math.exp(pre.logScale);
+  const lim = 5 / f;
+  let n = 0;
+  for (let i = 0; i < pre.data.length; i++) if (Math.abs(pre.data[i]) >= lim) n++;
+  return pre.data.length ? n / pre.data.length : 0;
+}
+
+/** Nodes on every path from the inputs to the outputs (the "stream"), in topological order. */
+export function streamNodes(graph: LayerGraph): string[] {
+  const P = [1000000007n, 998244353n];
+  const idx = new Map(graph.nodes.map((n, i) => [n.id, i]));
+  const N = graph.nodes.length;
+  const f = P.map(() => new Array<bigint>(N).fill(0n));
+  const g = P.map(() => new Array<bigint>(N).fill(0n));
+  const inputs = new Set(graph.inputs);
+  graph.nodes.forEach((n, i) => {
+    P.forEach((p, k) => {
+      let s = inputs.has(n.id) ? 1n : 0n;
+      for (const u of n.inputs) {
+        const j = idx.get(u);
+        if (j !== undefined) s += f[k][j];
+      }
+      f[k][i] = s % p;
+    });
+  });
+  const outputs = new Set(graph.outputs);
+  for (let i = N - 1; i >= 0; i--) {
+    const n = graph.nodes[i];
+    P.forEach((p, k) => {
+      if (outputs.has(n.id)) g[k][i] = (g[k][i] + 1n) % p;
+      for (const u of n.inputs) {
+        const j = idx.get(u);
+        if (j !== undefined) g[k][j] = (g[k][j] + g[k][i]) % p;
+      }
+    });
+  }
+  const total = P.map((p, k) => graph.outputs.reduce((a, o) => (idx.has(o) ? a + f[k][idx.get(o)!] : a), 0n) % p);
+  return graph.nodes.filter((_, i) => P.every((p, k) => total[k] !== 0n && (f[k][i] * g[k][i]) % p === total[k])).map((n) => n.id);
+}
+
+function emptySeries(): SimSeries {
+  return { nodes: [], fwdRms: [], gradRms: [], sampleCosine: [], weightGradNorm: [] };
+}
+
+function settingsFor(graph: LayerGraph, opts: SimOptions): { width: number; batch: number; seqLen: number; profile: Profile } {
+  const profile = opts.profile ?? 'full';
+  const p = PROFILES[profile];
+  const maxW = opts.maxWidth ?? DEFAULT_LIMITS.maxSimWidth;
+  const width = Math.max(1, Math.min(opts.width ?? p.width, maxW));
+  const seqLen = Math.max(1, opts.seqLen ?? p.seqLen);
+  let batch = Math.max(2, opts.batch ?? p.batch);
+  const sequenceModel = graph.nodes.some((n) => n.className === 'InputLayer' && (n.outputShape?.length ?? 0) >= 3) || graph.nodes.some((n) => n.className === 'Embedding');
+  if (sequenceModel && opts.batch === undefined) batch = Math.max(4, Math.min(batch, Math.floor(p.maxTokens / seqLen)));
+  return { width, batch, seqLen, profile };
+}
+
+export function simulate(graph: LayerGraph, opts: SimOptions = {}): SimulationResult {
+  const t0 = Date.now();
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const s = settingsFor(graph, opts);
+  const thresholds: VerdictThresholds = { ...DEFAULT_THRESHOLDS, ...(opts.thresholds ?? {}) };
+  const budget = opts.timeBudgetMs ?? DEFAULT_LIMITS.simulateTimeMs;
+  const notes = new Set<string>();
+  let stopReason: string | undefined;
+  const ctx: EngineContext = {
+    seed,
+    width: s.width,
+    batch: s.batch,
+    seqLen: s.seqLen,
+    maxWidth: Math.max(s.width, opts.maxWidth ?? DEFAULT_LIMITS.maxSimWidth),
+    backend: bindBackend(opts.backend ?? kernels()),
+    weights: new WeightStore(seed),
+    notes,
+    dropoutTraining: opts.dropoutTraining ?? false,
+    shouldStop: () => {
+      if (opts.cancel?.isCancellationRequested) stopReason = 'cancelled';
+      else if (Date.now() - t0 > budget) stopReason = `time budget of ${budget} ms exceeded`;
+      return stopReason !== undefined;
+    },
+  };
+  const runner = new GraphRunner(graph, ctx, '');
+  let failed: string | undefined;
+  try {
+    runner.forward(undefined, (node: LayerNode) => makeInputValue(ctx, graph, node), true);
+    if (!runner.stopped) {
+      const dOut = new Map<string, Val>();
+      for (const o of graph.outputs) {
+        const rec = runner.records.get(o);
+        if (!rec) continue;
+        const g = makeVal(rec.out.rows, rec.out.cols, rec.out.seq, rec.out.realWidth, 0);
+        Rng.derive(seed, `cotangent/${o}`).fillNormal(g.data);
+        dOut.set(o, g);
+      }
+      runner.backward(dOut, true);
+    }
+  } catch (e) {
+    failed = e instanceof Error ? e.message : String(e);
+    if (process.env.SL_DEBUG) console.error(e);
+    notes.add(`simulation stopped by an internal error: ${failed}`);
+  }
+  const partial = runner.stopped || failed !== undefined;
+  if (stopReason) notes.add(`partial result: ${stopReason}.`);
+  const result = summarize(graph, runner.records, runner.done, s, seed, thresholds, partial, notes);
+  result.ms = Date.now() - t0;
+  return result;
+}
+
+function summarize(
+  graph: LayerGraph,
+  records: Map<string, RunnerRecord>,
+  done: string[],
+  s: { width: number; batch: number; seqLen: number; profile: Profile },
+  seed: number,
+  t: VerdictThresholds,
+  partial: boolean,
+  notesSet: Set<string>,
+): SimulationResult {
+  // Reference input: the first model input, or the Embedding it feeds (token inputs have no scale).
+  const firstInput = graph.inputs.find((i) => records.has(i));
+  let refId = firstInput;
+  if (refId && records.get(refId)!.out.ids) refId = graph.nodes.find((n) => n.inputs.includes(refId!) && records.has(n.id))?.id ?? refId;
+  const refVal = refId ? records.get(refId)?.out : undefined;
+  const layers: { [id: string]: LayerSim } = {};
+  const series = emptySeries();
+  const fwdLog = new Map<string, number>();
+  const gradLog = new Map<string, number>();
+  let limit: Float32Limit | null = null;
+  const wgNorms: number[] = [];
+  for (const id of done) {
+    const rec = records.get(id)!;
+    const node = graph.nodes.find((n) => n.id === id)!;
+    if (rec.out.ids) {
+      layers[id] = { fwdRms: null, fwdMean: null, maxAbs: null, deadFraction: 0, gradRms: null, weightGradNorm: null, sampleCosine: null, inputRetention: null };
+      continue;
+    }
+    const st = trueStats(rec.out);
+    fwdLog.set(id, st.log10Ms);
+    const gst = rec.grad ? trueStats(rec.grad) : undefined;
+    if (gst) gradLog.set(id, gst.log10Ms);
+    if (!limit && (st.log10Ms < FLT_MIN_LOG10_MS || st.log10Ms > FLT_MAX_LOG10_MS))
+      limit = { node: id, direction: 'forward', kind: st.log10Ms > 0 ? 'overflow' : 'underflow' };
+    const wg = rec.weightGrad && Number.isFinite(rec.weightGrad.log10Norm) ? 10 ** rec.weightGrad.log10Norm : rec.weightGrad?.log10Norm === -Infinity ? 0 : null;
+    if (wg !== null && wg > 0 && Number.isFinite(wg)) wgNorms.push(wg);
+    const relu = rec.activation === 'relu' || rec.activation === 'relu6';
+    const sim: LayerSim = {
+      fwdRms: finiteOrNull(st.rms),
+      fwdMean: finiteOrNull(st.mean),
+      maxAbs: finiteOrNull(st.maxAbs),
+      deadFraction: relu ? deadFraction(rec.out) : 0,
+      gradRms: gst ? finiteOrNull(gst.rms) : null,
+      weightGradNorm: wg !== null ? finiteOrNull(wg) : null,
+      sampleCosine: sampleCosine(rec.out),
+      inputRetention: id === refId ? 1 : retention(rec.out, refVal),
+    };
+    if (rec.pre && rec.activation && ['tanh', 'sigmoid', 'hardSigmoid', 'softsign', 'softmax'].includes(rec.activation)) sim.saturation = saturation(rec.pre);
+    layers[id] = sim;
+    series.nodes.push(id);
+    series.fwdRms.push(sim.fwdRms);
+    series.gradRms.push(sim.gradRms);
+    series.sampleCosine.push(sim.sampleCosine);
+    series.weightGradNorm.push(sim.weightGradNorm);
+    void node;
+  }
+  if (!limit) {
+    for (let i = done.length - 1; i >= 0; i--) {
+      const gl = gradLog.get(done[i]);
+      if (gl !== undefined && (gl < FLT_MIN_LOG10_MS || gl > FLT_MAX_LOG10_MS)) {
+        limit = { node: done[i], direction: 'backward', kind: gl > 0 ? 'overflow' : 'underflow' };
+        break;
+      }
+    }
+  }
+  // Stream profile for the verdict: nodes on every input->output path, from the reference input on.
+  const stream = streamNodes(graph).filter((id) => fwdLog.has(id));
+  const startAt = refId ? Math.max(0, stream.indexOf(refId)) : 0;
+  const path = stream.slice(startAt);
+  const outId = graph.outputs.find((o) => fwdLog.has(o));
+  const fIn = refId !== undefined ? fwdLog.get(refId) : undefined;
+  const fOut = outId !== undefined ? fwdLog.get(outId) : undefined;
+  const gIn = refId !== undefined ? gradLog.get(refId) : undefined;
+  const gOut = outId !== undefined ? gradLog.get(outId) : undefined;
+  const fwdDecades = fIn !== undefined && fOut !== undefined ? fOut - fIn : 0;
+  const bwdDecades = gIn !== undefined && gOut !== undefined ? (gIn - gOut) / 2 : 0;
+  // Statistical spread (finite width): about sqrt(4 L / n) in natural-log mean square over L weighted layers.
+  const weighted = graph.nodes.filter((n) => records.get(n.id)?.weightGrad).length;
+  const minCols = Math.min(s.width, ...graph.nodes.map((n) => records.get(n.id)?.out.cols ?? s.width));
+  const spreadF = LOG10E * Math.sqrt((4 * Math.max(1, weighted)) / Math.max(1, minCols));
+  const fProfile = path.map((id) => fwdLog.get(id)!);
+  const gProfile = path.filter((id) => gradLog.has(id)).map((id) => gradLog.get(id)! / 2);
+  // Backward profile runs from the output toward the input: reverse so "growth" means toward the input.
+  const forward = judgeDirection(fwdDecades, fProfile, t.forwardDecades, spreadF, t);
+  const backward = judgeDirection(bwdDecades, [...gProfile].reverse(), t.backwardDecades, spreadF / 2, t);
+  const wImb = wgNorms.length >= 2 ? Math.max(...wgNorms) / Math.min(...wgNorms) : null;
+  const outCos = outId ? (layers[outId]?.sampleCosine ?? null) : null;
+  const inCos = refId ? (layers[refId]?.sampleCosine ?? null) : null;
+  const overall = overallVerdict({ forward, backward, outputCosine: outCos, inputCosine: inCos, weightGradImbalance: wImb, t });
+  const notes = [...notesSet];
+  if (limit) notes.push(`a float32 model's ${limit.direction} ${limit.kind === 'underflow' ? 'mean squares underflow to 0' : 'values overflow to Infinity'} at ${limit.node}.`);
+  const refRms = refVal ? trueStats(refVal).rms : NaN;
+  const outRms = outId ? trueStats(records.get(outId)!.out).rms : NaN;
+  return {
+    verdict: overall.verdict,
+    forwardVerdict: forward.verdict,
+    backwardVerdict: backward.verdict,
+    borderline: overall.borderline,
+    reason: (partial ? 'partial result; ' : '') + overall.reason,
+    outputGain: finiteOrNull(fIn !== undefined && fOut !== undefined ? 10 ** ((fOut - fIn) / 2) : outRms / refRms),
+    gradientGain: finiteOrNull(10 ** bwdDecades),
+    weightGradImbalance: wImb !== null ? finiteOrNull(wImb) : null,
+    float32Limit: limit,
+    seed,
+    width: s.width,
+    batch: s.batch,
+    seqLen: s.seqLen,
+    profile: s.profile,
+    ms: 0,
+    partial,
+    layers,
+    series,
+    notes,
+  };
+}
