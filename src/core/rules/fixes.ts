@@ -326,14 +326,14 @@ export function replaceFactory(nodes: LayerNode[], source: SourceText, from: str
     edits.push({ span: source.span(s + m.index, s + m.index + from.length), newText: to });
     const arg = configArg(source, n);
     if (arg && 'literal' in arg && arg.literal) {
+      // drop the BatchNormalization-only options that LayerNormalization does not take
+      const body = source.text.slice(arg.start, arg.end);
+      let cleaned = body;
       for (const opt of ['momentum', 'movingMeanInitializer', 'movingVarianceInitializer']) {
-        const body = source.text.slice(arg.start, arg.end);
-        const om = new RegExp(`([,{]\\s*)${opt}\\s*:[^,}]*,?`).exec(body);
-        if (om) {
-          const from2 = arg.start + om.index + om[1].length;
-          edits.push({ span: source.span(from2, arg.start + om.index + om[0].length), newText: '' });
-        }
+        cleaned = cleaned.replace(new RegExp(`(^\\{|,)\\s*${opt}\\s*:[^,}]*(?=[,}])`), (_m, lead: string) => (lead === '{' ? '{' : ''));
       }
+      cleaned = cleaned.replace(/^\{\s*,\s*/, '{ ');
+      if (cleaned !== body) edits.push({ span: source.span(arg.start, arg.end), newText: /^\{\s*\}$/.test(cleaned) ? '' : cleaned });
     }
   }
   return edits.length ? edits : undefined;
