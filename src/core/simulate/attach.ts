@@ -1,7 +1,15 @@
-// STUB (owned by the simulator work): adds `simulation` and `whatIf` to each model of a FileReport.
+/**
+ * attachSimulation: fills `simulation`, `whatIf` and each layer's `sim` for every model of a FileReport.
+ * Each model has its own time budget (limits.simulateTimeMs, what-if variants included); one model's
+ * failure becomes a note on the file and never loses the others.
+ */
 import type { LayerGraph } from '../graph/types';
-import type { FileReport } from '../report/types';
+import type { FileReport, ModelReport } from '../report/types';
 import type { CancellationLike } from '../cancel';
+import { DEFAULT_LIMITS } from '../limits';
+import { simulate, type SimOptions } from './simulate';
+import type { VerdictThresholds } from './verdict';
+import { whatIfsForFindings } from './whatIf';
 
 export interface SimulateOptions {
   profile?: 'full' | 'interactive';
@@ -12,8 +20,53 @@ export interface SimulateOptions {
   timeBudgetMs?: number;
   whatIf?: boolean;
   cancel?: CancellationLike;
+  /** Verdict thresholds (settings); defaults in simulate/verdict.ts. */
+  thresholds?: Partial<VerdictThresholds>;
+  /** Dropout in training mode (default: identity). */
+  dropoutTraining?: boolean;
 }
 
-export function attachSimulation(report: FileReport, _graphs: LayerGraph[], _opts: SimulateOptions = {}): FileReport {
+function graphFor(model: ModelReport, graphs: LayerGraph[], index: number, count: number): LayerGraph | undefined {
+  const same = (g: LayerGraph) => g.name === model.name && g.span.start.line === model.span.start.line && g.span.start.character === model.span.start.character;
+  return graphs.find(same) ?? (graphs.length === count ? graphs[index] : graphs.find((g) => g.name === model.name));
+}
+
+export function attachSimulation(report: FileReport, graphs: LayerGraph[], opts: SimulateOptions = {}): FileReport {
+  const budget = opts.timeBudgetMs ?? DEFAULT_LIMITS.simulateTimeMs;
+  report.models.forEach((model, i) => {
+    if (opts.cancel?.isCancellationRequested) return;
+    const graph = graphFor(model, graphs, i, report.models.length);
+    if (!graph) {
+      report.notes.push({ kind: 'info', message: `model ${model.name}: no layer graph to simulate.`, span: model.span });
+      return;
+    }
+    const t0 = Date.now();
+    const so: SimOptions = {
+      profile: opts.profile,
+      seed: opts.seed,
+      width: opts.width,
+      batch: opts.batch,
+      seqLen: opts.seqLen,
+      cancel: opts.cancel,
+      thresholds: opts.thresholds,
+      dropoutTraining: opts.dropoutTraining,
+      timeBudgetMs: budget,
+    };
+    try {
+      const sim = simulate(graph, so);
+      model.simulation = sim;
+      for (const layer of model.layers) {
+        const s = sim.layers[layer.id];
+        if (s) layer.sim = s;
+      }
+      if (opts.whatIf !== false && !sim.partial) {
+        const left = budget - (Date.now() - t0);
+        if (left > 0) model.whatIf = whatIfsForFindings(graph, model.findings, { ...so, timeBudgetMs: left });
+        else model.whatIf = [];
+      }
+    } catch (e) {
+      report.notes.push({ kind: 'limit', message: `model ${model.name}: simulation failed (${e instanceof Error ? e.message : String(e)}).`, span: model.span });
+    }
+  });
   return report;
 }

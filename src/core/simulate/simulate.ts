@@ -348,7 +348,7 @@ function summarize(
     borderline: overall.borderline,
     reason: (partial ? 'partial result; ' : '') + overall.reason,
     outputGain: finiteOrNull(fIn !== undefined && fOut !== undefined ? 10 ** ((fOut - fIn) / 2) : outRms / refRms),
-    gradientGain: finiteOrNull(10 ** bwdDecades),
+    gradientGain: gIn !== undefined && gOut !== undefined ? finiteOrNull(10 ** bwdDecades) : null,
     weightGradImbalance: wImb !== null ? finiteOrNull(wImb) : null,
     float32Limit: limit,
     seed,
