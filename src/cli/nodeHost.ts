@@ -1,0 +1,42 @@
+/** node:fs behind the core's FsHost. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FsHost } from '../core/analyze';
+
+export function nodeFsHost(): FsHost {
+  return {
+    stat(p) {
+      try {
+        const s = fs.statSync(p);
+        return { isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size };
+      } catch {
+        return undefined;
+      }
+    },
+    readDir(p) {
+      return fs.readdirSync(p);
+    },
+    readText(p) {
+      try {
+        return fs.readFileSync(p, 'utf8');
+      } catch (e) {
+        return e instanceof Error ? e : new Error(String(e));
+      }
+    },
+    readFile(p) {
+      try {
+        return fs.readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    join: (a, b) => path.join(a, b),
+    realPath(p) {
+      try {
+        return fs.realpathSync(p);
+      } catch {
+        return p;
+      }
+    },
+  };
+}
