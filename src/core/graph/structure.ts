@@ -132,39 +132,50 @@ function indexGraph(g: LayerGraph): Indexed {
   return { nodes: g.nodes, index, inputs, consumers, weighted };
 }
 
+/** A 1x1 convolution or Dense layer: the projection on a ResNet-style shortcut. */
+function isProjection(node: LayerNode): boolean {
+  if (node.className === 'Dense') return true;
+  if (!/^Conv[123]D$/.test(node.className)) return false;
+  const k = node.config.kernelSize;
+  return k === 1 || (Array.isArray(k) && k.length > 0 && k.every((x) => x === 1));
+}
+
 /**
  * For merge input `a` (skip candidate) and `b` (branch candidate): the nearest fork s such that s reaches `a` with
- * no weighted layer in between and reaches `b` through at least one weighted layer. Returns s and the branch.
+ * no weighted layer in between and reaches `b` through at least one weighted layer. With `projection` (additive
+ * merges), the skip may also hold one projection layer (1x1 conv / Dense) when the branch holds at least two
+ * weighted layers: a ResNet projection shortcut. Returns s and the branch.
  */
-function findSkip(ix: Indexed, a: number, b: number): { fork: number; branch: number[] } | undefined {
+function findSkip(ix: Indexed, a: number, b: number, projection: boolean): { fork: number; branch: number[] } | undefined {
   if (a === b) return undefined;
-  // Z: nodes whose output reaches `a` with no weighted layer in between, explored in decreasing index order.
+  // Z: nodes whose output reaches `a` through no weighted layer (flag 0) or one projection (flag 1),
+  // explored in decreasing index order (every consumer of a node is settled before the node).
   const zHeap = new MaxHeap();
-  const zSeen = new Set<number>([a]);
+  const zFlag = new Map<number, number>([[a, 0]]);
   zHeap.push(a);
-  // f-search from b: fState(v) = 1 when v's output reaches b's output through >= 1 weighted layer.
+  // f-search from b: fState(v) = weighted layers (capped at 2) between v's output and b's output.
   const fHeap = new MaxHeap();
   const fState = new Map<number, number>([[b, 0]]);
   fHeap.push(b);
   const fSettled = new Set<number>();
   while (zHeap.size) {
     const c = zHeap.pop();
+    const flag = zFlag.get(c) ?? 0;
     // Settle the f-search down to index c.
     while (fHeap.size && fHeap.peek() >= c) {
       const v = fHeap.pop();
       if (fSettled.has(v)) continue;
       fSettled.add(v);
-      const fv = fState.get(v) ?? 0;
-      const pass = fv || ix.weighted[v] ? 1 : 0;
+      const pass = Math.min(2, (fState.get(v) ?? 0) + ix.weighted[v]);
       for (const u of ix.inputs[v]) {
         const prev = fState.get(u);
         if (prev === undefined) {
           fState.set(u, pass);
           fHeap.push(u);
-        } else if (pass && !prev) fState.set(u, 1);
+        } else if (pass > prev) fState.set(u, pass);
       }
     }
-    if (fSettled.has(c) && fState.get(c) === 1) {
+    if (fSettled.has(c) && (fState.get(c) ?? 0) >= 1 + flag) {
       // Branch: settled f-nodes above c that c reaches going forward.
       const branch: number[] = [];
       const reach = new Set<number>([c]);
@@ -177,14 +188,18 @@ function findSkip(ix: Indexed, a: number, b: number): { fork: number; branch: nu
       }
       return { fork: c, branch };
     }
-    // A weighted node's output is a candidate, but going past it would put a weighted layer on the skip.
-    if (!ix.weighted[c]) {
-      for (const u of ix.inputs[c]) {
-        if (!zSeen.has(u)) {
-          zSeen.add(u);
-          zHeap.push(u);
-        }
-      }
+    // Going past a weighted node puts it on the skip: only a single projection is allowed.
+    let next = flag;
+    if (ix.weighted[c]) {
+      if (!projection || flag === 1 || !isProjection(ix.nodes[c])) continue;
+      next = 1;
+    }
+    for (const u of ix.inputs[c]) {
+      const prev = zFlag.get(u);
+      if (prev === undefined) {
+        zFlag.set(u, next);
+        zHeap.push(u);
+      } else if (next < prev) zFlag.set(u, next);
     }
   }
   return undefined;
@@ -208,7 +223,11 @@ function postNormOf(ix: Indexed, m: number): number | undefined {
 
 function customBlockStyle(node: LayerNode, depthLeft: number): { style?: BlockStyle; norms: string[] } {
   const body = node.custom?.body;
-  if (!body || depthLeft <= 0) return { norms: [] };
+  if (!body || depthLeft <= 0) {
+    // call() could not be traced: normalization shows only in the weights it creates (gamma/beta).
+    const normish = (node.custom?.weights ?? []).some((w) => /gamma|beta|norm/i.test(w.name));
+    return { style: normish ? 'pre-ln' : 'unnormalized', norms: [] };
+  }
   const norms = body.nodes.filter((n) => isNormalization(n.className)).map((n) => n.className);
   const inner = analyzeStructure(body, depthLeft - 1);
   const additive = inner.blocks.filter((b) => b.additive && b.style);
@@ -335,7 +354,7 @@ export function analyzeStructure(graph: LayerGraph, depthLeft = 4): StructureInf
     for (let x = 0; x < ins.length; x++) {
       for (let y = 0; y < ins.length; y++) {
         if (x === y) continue;
-        const s = findSkip(ix, ins[x], ins[y]);
+        const s = findSkip(ix, ins[x], ins[y], ADDITIVE_MERGES.has(node.className));
         if (s && (!found || s.fork > found.fork)) found = { ...s, a: ins[x], b: ins[y] };
       }
     }

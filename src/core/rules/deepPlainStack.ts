@@ -25,7 +25,10 @@ export const deepPlainStack: Rule = {
       const known = factors.every((f) => f !== undefined) && factors.length > 0;
       const product = known ? (factors as number[]).reduce((a, b) => a * b, 1) : undefined;
       const perLayer = product !== undefined ? Math.pow(product, 1 / factors.length) : undefined;
-      let why = 'nothing keeps the signal scale in check, so activations and gradients shrink or grow geometrically with depth';
+      let why =
+        product !== undefined
+          ? `the initialization keeps the signal's scale only on average, and nothing corrects the drift that training and fluctuations compound over ${n} layers`
+          : 'nothing keeps the signal scale in check, so activations and gradients shrink or grow geometrically with depth';
       if (product !== undefined && perLayer !== undefined && Math.abs(Math.log10(product)) >= 0.3) {
         why = `at initialization the signal's mean square changes by about ${fmt(perLayer)}x per layer, ${fmt(product)}x over the stack`;
       }

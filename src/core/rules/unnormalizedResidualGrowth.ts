@@ -13,7 +13,7 @@ export const unnormalizedResidualGrowth: Rule = {
   run(ctx: RuleContext): Finding[] {
     const min = ctx.thresholds['unnormalizedResidualGrowth.minBlocks'];
     if (ctx.structure.summary.normalization.length > 0) return [];
-    const blocks = ctx.structure.blocks.filter((b) => b.additive && b.style === 'unnormalized' && !b.custom);
+    const blocks = ctx.structure.blocks.filter((b) => b.additive && b.style === 'unnormalized');
     if (blocks.length < min) return [];
     const ix = indexGraph(ctx.graph);
     const n = blocks.length;

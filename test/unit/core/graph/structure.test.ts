@@ -68,6 +68,23 @@ describe('graph/structure', () => {
     assert.ok(pre.blocks.every((b) => pre.summary && b.additive));
   });
 
+  it('counts ResNet projection shortcuts (1x1 conv on the skip) as residual blocks', () => {
+    const b = new GraphBuilder();
+    let x = b.input([null, 32, 32, 16]);
+    const conv = (y: string, k: number, s = 1) => b.add('BatchNormalization', b.add('Conv2D', y, { filters: 32, kernelSize: k, strides: s, padding: 'same' }));
+    const shortcut = conv(x, 1, 2);
+    const y = conv(b.add('ReLU', conv(x, 3, 2)), 3);
+    x = b.add('Add', [shortcut, y]);
+    const s = analyzeStructure(b.graph());
+    assert.equal(s.summary.residualBlocks, 1);
+    assert.equal(s.blocks[0].skipInput, shortcut);
+    // but two parallel single-layer branches are not a skip
+    const b2 = new GraphBuilder();
+    const i2 = b2.input();
+    b2.add('Add', [b2.dense(i2, 8), b2.dense(i2, 8)]);
+    assert.equal(analyzeStructure(b2.graph()).summary.residual, false);
+  });
+
   it('does not count token + position embedding addition as residual', () => {
     const b = new GraphBuilder();
     const tokens = b.input([null, 16], 'tokens');
