@@ -9,6 +9,8 @@ import { DIAGNOSTIC_SOURCE, toRange, toWorkspaceEdit, type LensDiagnostic } from
 import { disableLineEdit } from './disableComment';
 import { findingKey } from './fixes';
 
+const codeOf = (d: vscode.Diagnostic): string | undefined => (d.code === undefined ? undefined : typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+
 export class StabilityCodeActionProvider implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
@@ -22,13 +24,14 @@ export class StabilityCodeActionProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     let preferredGiven = false;
     const disabled = new Set<string>();
-    const ours = context.diagnostics.filter((d): d is LensDiagnostic => d.source === DIAGNOSTIC_SOURCE);
+    const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
     entry.report.models.forEach((model, mi) => {
       model.findings.forEach((finding, fi) => {
         if (finding.span.file !== docPath) return;
         const fRange = toRange(finding.span);
-        if (!fRange.intersection(range) && !ours.some((d) => d.findingKey === findingKey(mi, fi))) return;
-        const diags = ours.filter((d) => d.findingKey === findingKey(mi, fi));
+        // VS Code hands providers copies of the diagnostics: match them by rule and range
+        const diags = ours.filter((d) => (d as LensDiagnostic).findingKey === findingKey(mi, fi) || (codeOf(d) === finding.ruleId && d.range.isEqual(fRange)));
+        if (!fRange.intersection(range) && diags.length === 0) return;
         for (const fix of finding.fixes) {
           const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
           a.edit = toWorkspaceEdit(fix.edits, this.service.uriFor);
@@ -46,6 +49,9 @@ export class StabilityCodeActionProvider implements vscode.CodeActionProvider {
           disabled.add(k);
           const prev = line > 0 ? document.lineAt(line - 1).text : undefined;
           const edit = disableLineEdit(docPath, finding.ruleId, line, document.lineAt(line).text, prev);
+          // the core may already offer exactly this edit (a finding that starts on the model's line)
+          const same = finding.fixes.some((f) => f.edits.length === 1 && f.edits[0].newText === edit.newText && f.edits[0].span.start.line === edit.span.start.line && f.edits[0].span.start.character === edit.span.start.character);
+          if (same || edit.newText === '') return;
           const a = new vscode.CodeAction(`Disable ${finding.ruleId} for this line`, vscode.CodeActionKind.QuickFix);
           a.edit = toWorkspaceEdit([edit], this.service.uriFor);
           a.diagnostics = diags;

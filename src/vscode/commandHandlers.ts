@@ -27,7 +27,8 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
   return vscode.window.activeTextEditor?.document.uri;
 }
 
-export function registerCommands(service: AnalysisService): vscode.Disposable {
+/** `showPanel`: the report webview (reportPanel.ts); without it, Show Stability Report prints the text report. */
+export function registerCommands(service: AnalysisService, showPanel?: (uri: vscode.Uri) => Promise<unknown>): vscode.Disposable {
   const textReport = new TextReportView();
   const log = service.log;
 
@@ -96,9 +97,10 @@ export function registerCommands(service: AnalysisService): vscode.Disposable {
     return (await analyzeWithProgress(uri, `Stability Lens: simulating ${path.basename(uri.path)}`)) ?? service.get(uri);
   };
 
-  const showReport = async (arg?: unknown, _modelIndex?: number): Promise<string | undefined> => {
+  const showReport = async (arg?: unknown, _modelIndex?: number): Promise<unknown> => {
     const uri = targetUri(arg);
     if (!uri) return undefined;
+    if (showPanel) return showPanel(uri);
     const entry = await fullEntry(uri);
     if (!entry) {
       void vscode.window.showInformationMessage(`Stability Lens: nothing to report for ${path.basename(uri.path)}.`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/vscode/commands';
-import { api, EXTENSION_ID, open, waitFor } from './helpers';
+import { api, closeAll, EXTENSION_ID, open, waitFor } from './helpers';
 
 describe('activation', () => {
   it('activates on a TypeScript file and registers every command', async () => {
@@ -29,6 +29,6 @@ describe('activation', () => {
     await waitFor('the debounce to pass', () => !service.isBusy(editor.document.uri));
     assert.equal(service.analysesStarted, before, 'no analysis may start');
     assert.equal(service.get(editor.document.uri), undefined);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await closeAll();
   });
 });

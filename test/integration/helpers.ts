@@ -57,15 +57,20 @@ export async function analysed(doc: vscode.TextDocument, timeoutMs = 30_000) {
   }, timeoutMs);
 }
 
+/** Puts every modified document back to its text on disk (saved), then closes all editors. */
 export async function closeAll(): Promise<void> {
+  await revertAll();
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-/** Reverts every dirty fixture document to its saved text. */
+/** Reverts every dirty document to its saved text, deterministically (a full-text edit, then save). */
 export async function revertAll(): Promise<void> {
   for (const d of vscode.workspace.textDocuments) {
-    if (!d.isDirty) continue;
-    await vscode.window.showTextDocument(d);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    if (!d.isDirty || d.uri.scheme !== 'file') continue;
+    const disk = new TextDecoder().decode(await vscode.workspace.fs.readFile(d.uri));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(d.uri, new vscode.Range(0, 0, d.lineCount, 0), disk);
+    await vscode.workspace.applyEdit(edit);
+    await d.save();
   }
 }

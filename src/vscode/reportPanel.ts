@@ -1,0 +1,296 @@
+/**
+ * The stability report webview: one panel that shows the report of the active TypeScript/JavaScript editor,
+ * updates when its analysis changes, restores after a restart (WebviewPanelSerializer + the webview's
+ * getState/setState), and turns the webview's messages into editor actions (reveal a layer's code, apply a fix,
+ * run the full simulation). Every message from the webview is validated; a wrong shape is ignored and logged.
+ */
+import * as vscode from 'vscode';
+import type { AnalysisService } from './analysisService';
+import type { AnalysisReport } from '../core/report/types';
+import type { Span } from '../core/graph/types';
+import { fixKey, fixToHunks } from '../core/report/diff';
+import { assertNever, parseViewState, parseWebviewMessage, type DiffMap, type HostMessage, type WebviewMessage } from '../protocol/messages';
+import { fixId } from './fixes';
+
+export const REPORT_VIEW_TYPE = 'stabilityLens.report';
+
+/** What the panel needs from the analysis service (the AnalysisService satisfies it). */
+export type ReportSource = Pick<
+  AnalysisService,
+  'get' | 'onDidUpdate' | 'onDidChangeBusy' | 'isBusy' | 'requestFull' | 'applyFix' | 'revealSpan' | 'analysisReport' | 'isCandidate' | 'log'
+>;
+
+function nonce(): string {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let s = '';
+  for (let i = 0; i < 32; i++) s += chars.charAt(Math.floor(Math.random() * chars.length));
+  return s;
+}
+
+/** The webview page: strict CSP with a nonce, the bundle and the stylesheet from dist/ and media/. */
+export function webviewHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, extensionUri: vscode.Uri): string {
+  const n = nonce();
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
+  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css'));
+  const csp = [`default-src 'none'`, `script-src 'nonce-${n}'`, `style-src ${webview.cspSource} 'nonce-${n}'`, `img-src ${webview.cspSource} data:`].join('; ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" nonce="${n}" href="${css.toString()}">
+<title>Stability Report</title>
+</head>
+<body>
+<div id="root"></div>
+<script nonce="${n}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}
+
+/** The diff of every fix against the document text (file index 0: the panel shows one file). */
+export function documentDiffs(report: AnalysisReport, text: string): DiffMap {
+  const out: DiffMap = {};
+  const file = report.files[0];
+  if (!file) return out;
+  file.models.forEach((m, mi) =>
+    m.findings.forEach((f, fi) =>
+      f.fixes.forEach((fix, xi) => {
+        if (fix.edits.length && fix.edits.every((e) => e.span.file === file.path)) out[fixKey(0, mi, fi, xi)] = fixToHunks(fix, text);
+      }),
+    ),
+  );
+  return out;
+}
+
+export class ReportPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private uri: vscode.Uri | undefined;
+  private ready = false;
+  /** For tests and the status of the panel: messages received from the webview (valid ones), and posted. */
+  readonly received: WebviewMessage[] = [];
+  readonly posted: HostMessage['type'][] = [];
+  private readonly receivedEmitter = new vscode.EventEmitter<WebviewMessage>();
+  readonly onDidReceiveMessage = this.receivedEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly source: ReportSource,
+  ) {
+    this.disposables.push(
+      this.receivedEmitter,
+      source.onDidUpdate((u) => {
+        if (this.uri && u.uri.toString() === this.uri.toString()) void this.postCurrent();
+      }),
+      source.onDidChangeBusy((uri) => {
+        if (this.uri && uri.toString() === this.uri.toString()) void this.post({ type: 'status', state: source.isBusy(uri) ? 'analyzing' : 'idle' });
+      }),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        // Follow the active editor; the webview itself (no text editor) keeps the current file.
+        if (!this.panel || !editor || !this.source.isCandidate(editor.document)) return;
+        if (this.uri?.toString() === editor.document.uri.toString()) return;
+        this.setUri(editor.document.uri);
+        if (!this.source.get(editor.document.uri)) void this.source.requestFull(editor.document.uri);
+      }),
+    );
+  }
+
+  get visible(): boolean {
+    return this.panel?.visible ?? false;
+  }
+
+  get documentUri(): vscode.Uri | undefined {
+    return this.uri;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Shows the panel for a document (the active editor's by default), running the full analysis when needed. */
+  async show(uri?: vscode.Uri): Promise<{ uri: string | undefined; panel: true }> {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? this.uri;
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Stability Report', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+      this.attach(panel);
+    } else {
+      this.panel.reveal(undefined, true);
+    }
+    if (target) {
+      this.setUri(target);
+      const e = this.source.get(target);
+      if (!e || e.profile !== 'full') await this.source.requestFull(target);
+    }
+    return { uri: target?.toString(), panel: true };
+  }
+
+  /** Restores a panel VS Code kept across a restart. */
+  revive(panel: vscode.WebviewPanel, state: unknown): void {
+    this.attach(panel);
+    const saved = parseViewState(state);
+    const uri = saved.uri ? vscode.Uri.parse(saved.uri) : vscode.window.activeTextEditor?.document.uri;
+    if (uri) {
+      this.setUri(uri);
+      if (!this.source.get(uri)) void this.source.requestFull(uri);
+    }
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableFindWidget: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.disposePanel();
+    this.panel = panel;
+    this.ready = false;
+    panel.webview.options = this.options();
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri);
+    this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.ready = false;
+        this.panelDisposables.forEach((d) => d.dispose());
+        this.panelDisposables = [];
+      }),
+      panel.onDidChangeViewState(() => {
+        // A hidden webview is torn down (retainContextWhenHidden false): it says `ready` again when shown.
+        if (!panel.visible) this.ready = false;
+      }),
+    );
+  }
+
+  private setUri(uri: vscode.Uri): void {
+    this.uri = uri;
+    if (this.panel) this.panel.title = `Stability: ${uri.path.split('/').pop() ?? 'report'}`;
+    void this.postCurrent();
+  }
+
+  /** Sends the current document's report (or why there is none). */
+  async postCurrent(): Promise<void> {
+    if (!this.panel || !this.ready) return;
+    const uri = this.uri;
+    if (!uri) {
+      await this.post({ type: 'empty', reason: 'Open a TensorFlow.js file to see its stability report.' });
+      return;
+    }
+    const entry = this.source.get(uri);
+    const report = this.source.analysisReport(uri);
+    if (!entry || !report) {
+      await this.post({ type: 'empty', reason: this.source.isBusy(uri) ? 'Analyzing…' : 'No TensorFlow.js model found in this file (yet).' });
+      await this.post({ type: 'status', state: this.source.isBusy(uri) ? 'analyzing' : 'idle' });
+      return;
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const current = doc !== undefined && (entry.version === undefined || entry.version === doc.version);
+    await this.post({
+      type: 'report',
+      report,
+      uri: uri.toString(),
+      stale: this.source.isBusy(uri) || entry.simulationPending,
+      canApplyFixes: doc !== undefined,
+      diffs: doc && current ? documentDiffs(report, doc.getText()) : {},
+    });
+  }
+
+  /** Posts a message to the webview (when it is there). */
+  async post(msg: HostMessage): Promise<boolean> {
+    if (!this.panel) return false;
+    this.posted.push(msg.type);
+    return this.panel.webview.postMessage(msg);
+  }
+
+  private receive(raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.source.log.warn(`report panel: ignored a message from the webview: ${parsed.error}`);
+      return;
+    }
+    const msg = parsed.message;
+    this.received.push(msg);
+    this.receivedEmitter.fire(msg);
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        void this.postCurrent();
+        return;
+      case 'revealSpan':
+        void this.reveal(msg.span);
+        return;
+      case 'applyFix':
+        void this.applyFix(msg);
+        return;
+      case 'requestAnalysis':
+        if (this.uri) void this.source.requestFull(this.uri);
+        return;
+      case 'log':
+        this.source.log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info'](`report webview: ${msg.message}`);
+        return;
+      default:
+        assertNever(msg);
+    }
+  }
+
+  /** Reveals a span of the current report's file (spans naming other files are refused). */
+  private async reveal(span: Span): Promise<void> {
+    const entry = this.uri ? this.source.get(this.uri) : undefined;
+    if (!entry) return;
+    const known = new Set<string>([entry.path]);
+    for (const m of entry.report.models) for (const l of m.layers) if (l.span) known.add(l.span.file);
+    if (!known.has(span.file)) {
+      this.source.log.warn(`report panel: refused to reveal ${span.file}: not part of the report`);
+      return;
+    }
+    await this.source.revealSpan(span);
+  }
+
+  private async applyFix(msg: Extract<WebviewMessage, { type: 'applyFix' }>): Promise<void> {
+    const uri = this.uri;
+    const entry = uri ? this.source.get(uri) : undefined;
+    if (!uri || !entry) return;
+    const mi = entry.report.models.findIndex((m) => m.name === msg.model);
+    const finding = entry.report.models[mi]?.findings[msg.findingIndex];
+    const fix = finding?.fixes[msg.fixIndex];
+    if (!finding || !fix || finding.ruleId !== msg.ruleId || fix.title !== msg.title) {
+      void vscode.window.showWarningMessage('Stability Lens: this fix no longer matches the code; the report is being refreshed.');
+      void this.postCurrent();
+      return;
+    }
+    const ok = await this.source.applyFix(uri, fixId(mi, msg.findingIndex, msg.fixIndex));
+    if (!ok) void vscode.window.showWarningMessage(`Stability Lens: could not apply “${fix.title}”.`);
+  }
+
+  /** Disposed with the panel manager. */
+  track(d: vscode.Disposable): void {
+    this.disposables.push(d);
+  }
+
+  private disposePanel(): void {
+    this.panelDisposables.forEach((d) => d.dispose());
+    this.panelDisposables = [];
+  }
+
+  dispose(): void {
+    this.disposePanel();
+    this.panel?.dispose();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+/** Creates the report panel and registers its serializer (restore after a restart). */
+export function registerReportPanel(extensionUri: vscode.Uri, source: ReportSource): ReportPanel {
+  const panel = new ReportPanel(extensionUri, source);
+  const serializer = vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+    deserializeWebviewPanel: async (webviewPanel: vscode.WebviewPanel, state: unknown) => panel.revive(webviewPanel, state),
+  });
+  panel.track(serializer);
+  return panel;
+}
