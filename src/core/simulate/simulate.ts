@@ -34,7 +34,7 @@ export interface ProfileSettings {
  */
 export const PROFILES: { [p in Profile]: ProfileSettings } = {
   full: { width: 256, batch: 128, seqLen: 16, maxTokens: 2048 },
-  interactive: { width: 64, batch: 32, seqLen: 8, maxTokens: 128 },
+  interactive: { width: 128, batch: 32, seqLen: 8, maxTokens: 128 },
 };
 
 export interface SimOptions {
