@@ -96,6 +96,8 @@ export class Evaluator {
   readonly modules = new Map<string, ModuleInfo | null>();
   readonly models: ModelVal[] = [];
   readonly calledDecls = new Set<TS.Node>();
+  /** For notes made at the top level of the file: the value of `uid` when they were made. */
+  readonly fileNoteUid = new Map<Note, number>();
   /** Limit notes recorded anywhere (attached to models through scopes, or reported file-level). */
   readonly limitNotes: Note[] = [];
   /** Notes for the whole file regardless of scope (steps/time limits, internal errors). */
@@ -152,6 +154,7 @@ export class Evaluator {
     if (keyed.keys.has(key)) return n;
     keyed.keys.add(key);
     scope.notes.push(n);
+    if (scope === this.fileScope) this.fileNoteUid.set(n, this.uid);
     if (kind === 'limit') this.limitNotes.push(n);
     return n;
   }
@@ -666,22 +669,16 @@ export class Evaluator {
     const t = truthy(c);
     if (t === true) return this.exec(s.thenStatement);
     if (t === false) return s.elseStatement ? this.exec(s.elseStatement) : undefined;
-    // Unknown condition: take the branch that does not just throw (the `then` branch otherwise).
-    const thenThrows = this.onlyThrows(s.thenStatement);
-    const take = !thenThrows;
-    const saved = this.scope;
-    this.scope = new NoteScope(saved);
-    try {
-      this.note(
-        'assumption',
-        `Condition \`${this.snippet(s.expression, 60)}\` depends on ${(c as UnknownVal).label}, not known statically: assumed ${take}.`,
-        s.expression,
-      );
-      if (take) return this.exec(s.thenStatement);
-      return s.elseStatement ? this.exec(s.elseStatement) : undefined;
-    } finally {
-      this.scope = saved;
-    }
+    // Unknown condition: take the branch that does not just throw (the `then` branch otherwise). The note goes
+    // to the enclosing scope: the choice affects everything after the `if`, not only the branch.
+    const take = !this.onlyThrows(s.thenStatement);
+    this.note(
+      'assumption',
+      `Condition \`${this.snippet(s.expression, 60)}\` depends on ${(c as UnknownVal).label}, not known statically: assumed ${take}.`,
+      s.expression,
+    );
+    if (take) return this.exec(s.thenStatement);
+    return s.elseStatement ? this.exec(s.elseStatement) : undefined;
   }
 
   private onlyThrows(s: TS.Statement): boolean {

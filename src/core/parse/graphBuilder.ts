@@ -4,15 +4,22 @@
  * notes of every scope the model's parts were made in.
  */
 import type { CustomLayerInfo, LayerGraph, LayerNode, Note } from '../graph/types';
-import { resolveConfig, type AutoNamer } from '../graph/catalog';
+import { resolveConfig } from '../graph/catalog';
 import type { Config, ConfigValue, Span } from '../graph/types';
 import { LayerVal, ModelVal, NoteScope, TensorVal, type AppNode, type SeqEntry } from './values';
 import { inferShape, type Shape } from './shapes';
 
+/** Auto names as tfjs makes them (catalog AutoNamer format), with the snake-case prefix computed once per class. */
+export interface Namer {
+  next(className: string): string;
+}
+
 export interface BuildContext {
-  namer: AutoNamer;
+  namer: Namer;
   maxNodes: number;
   fileScope: NoteScope;
+  /** Notes made at the top level of the file, with the uid counter at the time: they concern later parts. */
+  fileNotes: Map<Note, number>;
   /** Analyses a custom layer (build + call) the first time a graph meets it. */
   customInfo(layer: LayerVal, inputShape: Shape | undefined): CustomLayerInfo;
 }
@@ -41,6 +48,7 @@ function cloneValue(v: ConfigValue): ConfigValue {
 }
 
 function sameSpan(a: Span | undefined, b: Span | undefined): boolean {
+  if (a === b) return true;
   return (
     !!a &&
     !!b &&
@@ -61,12 +69,15 @@ export class GraphAssembler {
   private readonly stack: ModelVal[] = [];
   private truncatedAt: Span | undefined;
   private truncated = false;
+  /** Largest uid among the parts of the graph (layers, models): top-level notes made before it apply. */
+  private maxUid = -1;
 
   constructor(private readonly ctx: BuildContext) {}
 
   /** The graph of a model recorded by the evaluator. */
   build(model: ModelVal): LayerGraph {
     this.scopes.add(model.scope);
+    this.maxUid = Math.max(this.maxUid, model.uid);
     this.stack.push(model);
     let outputs: string[];
     if (model.api === 'sequential') outputs = this.sequential(model, undefined, undefined);
@@ -127,6 +138,7 @@ export class GraphAssembler {
         for (const n of p.notes) push(n);
       }
     }
+    for (const [n, uid] of this.ctx.fileNotes) if (uid < this.maxUid && n.kind === 'assumption') push(n);
     for (const n of this.extraNotes) push(n);
     return out;
   }
@@ -146,13 +158,15 @@ export class GraphAssembler {
     }
     const id = `n${this.nodes.length}`;
     const name = (layer.name ??= typeof layer.written.name === 'string' ? layer.written.name : this.ctx.namer.next(layer.className));
+    const u = this.uses.get(layer);
     const node: LayerNode = {
       id,
       className: layer.className,
       name,
-      config: cloneConfig(layer.config),
-      written: cloneConfig(layer.written),
-      inputs: inputs.filter((i) => i !== ''),
+      // A layer object's configs are shared by nothing else: only repeated uses need their own copies.
+      config: u ? cloneConfig(layer.config) : layer.config,
+      written: u ? cloneConfig(layer.written) : layer.written,
+      inputs: inputs.includes('') ? inputs.filter((i) => i !== '') : inputs,
     };
     if (layer.span) node.span = layer.span;
     if (info.applySpan && !sameSpan(info.applySpan, layer.span)) node.applySpan = info.applySpan;
@@ -172,11 +186,11 @@ export class GraphAssembler {
     if (shape) node.outputShape = shape.slice();
     this.shapes.set(id, shape);
     this.nodes.push(node);
-    const u = this.uses.get(layer);
     if (u) u.push(node);
     else this.uses.set(layer, [node]);
     this.scopes.add(layer.scope);
     if (info.scope) this.scopes.add(info.scope);
+    if (layer.uid > this.maxUid) this.maxUid = layer.uid;
     return id;
   }
 

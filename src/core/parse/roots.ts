@@ -15,19 +15,17 @@ interface Candidate {
   decl: TS.Node;
 }
 
-/** How often each identifier occurs in the file (declarations included): a root is referenced nowhere else. */
-function identifierCounts(ev: Evaluator, mod: ModuleInfo): Map<string, number> {
-  const ts = ev.ts;
+/**
+ * How often each candidate name occurs in the file as an identifier-like word (one linear pass; words in
+ * comments and strings count too, which only delays a candidate to the second group).
+ */
+function nameCounts(text: string, names: Set<string>): Map<string, number> {
   const counts = new Map<string, number>();
-  const visit = (n: TS.Node): void => {
-    if (n.kind === ts.SyntaxKind.Identifier) {
-      const t = (n as TS.Identifier).text;
-      counts.set(t, (counts.get(t) ?? 0) + 1);
-      return;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(mod.sf);
+  const re = /[A-Za-z_$][\w$]*/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const w = m[0];
+    if (names.has(w)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
   return counts;
 }
 
@@ -100,7 +98,7 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
   }
   if (cands.length === 0) return;
 
-  const counts = identifierCounts(ev, mod);
+  const counts = nameCounts(mod.text, new Set(cands.map((c) => c.name)));
   const referenced = (c: Candidate) => (counts.get(c.name) ?? 0) > 1;
   cands.sort((a, b) => Number(referenced(a)) - Number(referenced(b)) || a.pos - b.pos);
   for (const c of cands) {

@@ -12,8 +12,40 @@ export function positionAt(mod: ModuleInfo, pos: number): Position {
   return { line: lc.line, character: lc.character };
 }
 
+const spanCache = new WeakMap<TS.Node, Span>();
+
+/** The span of a node (cached: a factory call in a loop is asked for its span once per iteration). */
 export function spanOf(mod: ModuleInfo, node: TS.Node): Span {
-  return { file: mod.path, start: positionAt(mod, node.getStart(mod.sf)), end: positionAt(mod, node.end) };
+  let s = spanCache.get(node);
+  if (!s || s.file !== mod.path) {
+    s = { file: mod.path, start: positionAt(mod, node.getStart(mod.sf)), end: positionAt(mod, node.end) };
+    spanCache.set(node, s);
+  }
+  return s;
+}
+
+/** Sites per node and layers namespace (a statement in a loop is asked once per iteration). */
+interface SiteEntry {
+  mod: ModuleInfo;
+  ns: string | undefined;
+  site: CodeSite | undefined;
+}
+const creationCache = new WeakMap<TS.Node, SiteEntry>();
+const addCache = new WeakMap<TS.Node, SiteEntry>();
+const applyCache = new WeakMap<TS.Node, SiteEntry>();
+
+function cachedSite(
+  cache: WeakMap<TS.Node, SiteEntry>,
+  node: TS.Node,
+  mod: ModuleInfo,
+  ns: string | undefined,
+  make: () => CodeSite | undefined,
+): CodeSite | undefined {
+  const c = cache.get(node);
+  if (c && c.mod === mod && c.ns === ns) return c.site;
+  const site = make();
+  cache.set(node, { mod, ns, site });
+  return site;
 }
 
 /** Source text of a node, at most `max` characters, whitespace collapsed (for notes and labels). */
@@ -115,6 +147,10 @@ export function outerExpression(node: TS.Node): { outer: TS.Node; parent: TS.Nod
 
 /** The site of a layer factory call / `new X()`: an array element, or 'other'. */
 export function creationSite(mod: ModuleInfo, node: TS.Node, layersNamespace: string | undefined): CodeSite {
+  return cachedSite(creationCache, node, mod, layersNamespace, () => makeCreationSite(mod, node, layersNamespace)) as CodeSite;
+}
+
+function makeCreationSite(mod: ModuleInfo, node: TS.Node, layersNamespace: string | undefined): CodeSite {
   const ts = getTs();
   const { outer, parent } = outerExpression(node);
   const kind = parent && ts.isArrayLiteralExpression(parent) ? 'arrayElement' : 'other';
@@ -131,6 +167,10 @@ export function creationSite(mod: ModuleInfo, node: TS.Node, layersNamespace: st
 
 /** `model.add(...)` as a statement -> addCall site; undefined when the call is part of a larger expression. */
 export function addCallSite(mod: ModuleInfo, call: TS.Node, layersNamespace: string | undefined): CodeSite | undefined {
+  return cachedSite(addCache, call, mod, layersNamespace, () => makeAddCallSite(mod, call, layersNamespace));
+}
+
+function makeAddCallSite(mod: ModuleInfo, call: TS.Node, layersNamespace: string | undefined): CodeSite | undefined {
   const ts = getTs();
   const { parent } = outerExpression(call);
   if (!parent || !ts.isExpressionStatement(parent)) return undefined;
@@ -146,6 +186,10 @@ export function addCallSite(mod: ModuleInfo, call: TS.Node, layersNamespace: str
 
 /** `const x = <layer>.apply(y)` / `x = <layer>.apply(y)` as a statement -> applyCall site. */
 export function applyCallSite(mod: ModuleInfo, call: TS.CallExpression, layersNamespace: string | undefined): CodeSite | undefined {
+  return cachedSite(applyCache, call, mod, layersNamespace, () => makeApplyCallSite(mod, call, layersNamespace));
+}
+
+function makeApplyCallSite(mod: ModuleInfo, call: TS.CallExpression, layersNamespace: string | undefined): CodeSite | undefined {
   const ts = getTs();
   const { parent } = outerExpression(call);
   if (!parent) return undefined;

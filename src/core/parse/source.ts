@@ -5,6 +5,7 @@
  */
 import type { LayerGraph, Note } from '../graph/types';
 import { AutoNamer } from '../graph/catalog';
+import type { Namer } from './graphBuilder';
 import { resolveLimits } from '../limits';
 import type { ParseOptions, ParseResult } from './types';
 import { getTs } from './tsLoader';
@@ -37,6 +38,29 @@ function nameModels(models: ModelVal[]): void {
     used.add(name);
     m.finalName = name;
   }
+}
+
+/**
+ * The catalog's AutoNamer, asked once per className for its prefix: `next` is called for every unnamed layer
+ * and toSnakeCase (two regex replaces) showed in profiles of large files. Names are identical.
+ */
+function cachedNamer(base: AutoNamer): Namer {
+  const prefix = new Map<string, { stem: string; n: number }>();
+  return {
+    next(className: string): string {
+      let p = prefix.get(className);
+      if (!p) {
+        // The first name of a class ends in its counter, 1: the rest is the stem.
+        const first = base.next(className);
+        if (!first.endsWith('1')) return first;
+        p = { stem: first.slice(0, -1), n: 1 };
+        prefix.set(className, p);
+        return first;
+      }
+      p.n++;
+      return `${p.stem}${p.n}`;
+    },
+  };
 }
 
 export function parseSource(path: string, text: string, opts: ParseOptions = {}): ParseResult {
@@ -95,12 +119,13 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
 
   const models = ev.models.filter((m) => m.reported);
   nameModels(models);
-  const namer = new AutoNamer();
+  const namer = cachedNamer(new AutoNamer());
   const attached = new Set<Note>();
   const ctx: BuildContext = {
     namer,
     maxNodes: limits.maxNodes,
     fileScope: ev.fileScope,
+    fileNotes: ev.fileNoteUid,
     customInfo: (layer, shape) =>
       analyseCustomLayer(ev, layer, shape, (inputs, outputs, name, span) => new GraphAssembler(ctx).buildBody(inputs, outputs, name, span)),
   };
@@ -125,6 +150,6 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
   // File-level notes: limits no model carries, internal errors, unresolved imports, top-level assumptions.
   for (const n of ev.globalNotes) if (!result.notes.includes(n)) result.notes.push(n);
   for (const n of ev.limitNotes) if (!attached.has(n) && !result.notes.includes(n)) result.notes.push(n);
-  for (const n of ev.fileScope.notes) if (!result.notes.includes(n) && n.kind !== 'limit') result.notes.push(n);
+  for (const n of ev.fileScope.notes) if (!attached.has(n) && !result.notes.includes(n) && n.kind !== 'limit') result.notes.push(n);
   return result;
 }

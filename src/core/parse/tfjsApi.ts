@@ -206,17 +206,23 @@ export class TfApi {
     return '<unknown>';
   }
 
-  private configOf(cfg: Value, what: string, node: TS.Node | undefined, scope: NoteScope): Config {
+  /**
+   * The written config of a layer. Notes about its unknown parts go to a scope of their own (`scope.s`, made on
+   * first need), so they reach exactly the models that contain the layer.
+   */
+  private configOf(cfg: Value, what: string, node: TS.Node | undefined, scope: { s: NoteScope }): Config {
+    const ev = this.ev;
+    const own = () => (scope.s === ev.scope ? (scope.s = new NoteScope(ev.scope)) : scope.s);
     if (cfg === undefined || cfg === null) return {};
     if (cfg instanceof UnknownVal) {
-      this.ev.note('assumption', `The config of ${what} is ${cfg.label}, not known statically: tfjs defaults assumed.`, node, this.ev.mod, scope);
+      ev.note('assumption', `The config of ${what} is ${cfg.label}, not known statically: tfjs defaults assumed.`, node, ev.mod, own());
       return {};
     }
     if (!(cfg instanceof ObjectVal)) return {};
     const unknowns: string[] = [];
     const c = this.toConfig(cfg, unknowns, '');
     if (unknowns.length) {
-      this.ev.note('assumption', `${what}: ${unknowns.join('; ')} not known statically (kept as '<unknown>').`, node, this.ev.mod, scope);
+      ev.note('assumption', `${what}: ${unknowns.join('; ')} not known statically (kept as '<unknown>').`, node, ev.mod, own());
     }
     return c && typeof c === 'object' && !Array.isArray(c) ? (c as Config) : {};
   }
@@ -261,10 +267,11 @@ export class TfApi {
     const ev = this.ev;
     const mod = ev.mod;
     let className = classNameForFactory(factory);
-    const scope = new NoteScope(ev.scope);
+    const scope = { s: ev.scope };
     if (!className) {
       className = fallbackClassName(factory);
-      ev.note('unsupported', `tf.layers.${factory} is not a tfjs layer factory the analyser knows: treated as a layer of class ${className}.`, node, mod, scope);
+      scope.s = new NoteScope(ev.scope);
+      ev.note('unsupported', `tf.layers.${factory} is not a tfjs layer factory the analyser knows: treated as a layer of class ${className}.`, node, mod, scope.s);
     }
     const written = this.configOf(cfg, `tf.layers.${factory}`, node, scope);
     const config = resolveConfig(className, written);
@@ -276,7 +283,7 @@ export class TfApi {
       config,
       node ? spanOf(mod, node) : undefined,
       node ? creationSite(mod, node, ns) : undefined,
-      scope,
+      scope.s,
       ns,
     );
   }
@@ -341,9 +348,9 @@ export class TfApi {
   makeInput(cfg: Value, node: TS.Node | undefined): TensorVal {
     const ev = this.ev;
     const mod = ev.mod;
-    const scope = new NoteScope(ev.scope);
+    const scope = { s: ev.scope };
     const written = this.configOf(cfg, 'tf.input', node, scope);
-    const layer = inputLayerFor(ev, written, node ? spanOf(mod, node) : undefined, scope);
+    const layer = inputLayerFor(ev, written, node ? spanOf(mod, node) : undefined, scope.s);
     const app: AppNode = { seq: ++ev.seq, layer, inputs: [], scope: ev.scope };
     return new TensorVal(app, 0);
   }
@@ -394,7 +401,7 @@ export class TfApi {
       const top = ev.newStack[ev.newStack.length - 1];
       const mod = top?.mod ?? ev.mod;
       const where = top?.node ?? node;
-      const scope = new NoteScope(ev.scope);
+      const scope = { s: new NoteScope(ev.scope) };
       const written = this.configOf(args[0], `new ${cls.name}`, where, scope);
       const ns = this.moduleLayersNs(mod);
       const layer = new LayerVal(
@@ -404,7 +411,7 @@ export class TfApi {
         resolveConfig(cls.name, written),
         where ? spanOf(mod, where) : undefined,
         where ? creationSite(mod, where, ns) : undefined,
-        scope,
+        scope.s,
         ns,
       );
       layer.custom = { instance: inst, cls, weights: [] };
@@ -626,7 +633,7 @@ export class TfApi {
       resolveConfig(className, written),
       node ? spanOf(mod, node) : undefined,
       undefined,
-      new NoteScope(ev.scope),
+      ev.scope,
       undefined,
     );
     const app: AppNode = { seq: ++ev.seq, layer, inputs, scope: ev.scope };
@@ -635,11 +642,11 @@ export class TfApi {
 }
 
 /** The symbolic tensors in a value: a tensor, an array of tensors, or the values of an object of tensors. */
-export function tensorsOf(v: Value): TensorVal[] {
-  if (v instanceof TensorVal) return [v];
-  if (v instanceof ArrayVal) return v.items.flatMap((x) => tensorsOf(x));
-  if (v instanceof ObjectVal && !v.cls && !v.native) return [...v.props.values()].flatMap((x) => (x instanceof TensorVal ? [x] : []));
-  return [];
+export function tensorsOf(v: Value, out: TensorVal[] = [], depth = 0): TensorVal[] {
+  if (v instanceof TensorVal) out.push(v);
+  else if (v instanceof ArrayVal && depth < 4) for (const x of v.items) tensorsOf(x, out, depth + 1);
+  else if (v instanceof ObjectVal && !v.cls && !v.native && depth === 0) for (const x of v.props.values()) if (x instanceof TensorVal) out.push(x);
+  return out;
 }
 
 /** An InputLayer for `tf.input({shape})` / a custom layer body input (batchInputShape = [null, ...shape]). */
