@@ -11,17 +11,21 @@ import { registerDiagnostics } from './vscode/diagnostics';
 import { registerHover } from './vscode/hover';
 import { repositoryBase } from './vscode/links';
 import { registerLiveAnalysis } from './vscode/liveAnalysis';
+import { registerReportPanel, type ReportPanel } from './vscode/reportPanel';
 import { registerStatusBar } from './vscode/statusBar';
 
 /** What activate returns: the service, for the integration tests and other extensions. */
 export interface StabilityLensApi {
   readonly service: AnalysisService;
+  /** The report webview (src/vscode/reportPanel.ts). */
+  readonly reportPanel: ReportPanel;
 }
 
 export function activate(context: vscode.ExtensionContext): StabilityLensApi {
   const log = vscode.window.createOutputChannel('Stability Lens', { log: true });
   const pkg = context.extension.packageJSON as { version?: string; repository?: unknown; homepage?: unknown };
   const service = new AnalysisService(context.extensionUri, log, repositoryBase(pkg), pkg.version ?? '0.0.0');
+  const reportPanel = registerReportPanel(context.extensionUri, service);
   context.subscriptions.push(
     log,
     service,
@@ -30,10 +34,11 @@ export function activate(context: vscode.ExtensionContext): StabilityLensApi {
     registerCodeLens(service),
     registerHover(service),
     registerStatusBar(service),
-    registerCommands(service),
+    reportPanel,
+    registerCommands(service, (uri) => reportPanel.show(uri)),
     registerLiveAnalysis(service),
   );
-  return { service };
+  return { service, reportPanel };
 }
 
 export function deactivate(): void {

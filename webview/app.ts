@@ -79,12 +79,19 @@ export class App {
         if (this.view) this.view.status = this.status;
         this.updateStatus();
         return;
-      case 'selectLayer':
-        if (this.state.model !== msg.model) this.state.model = msg.model;
+      case 'selectLayer': {
+        if (this.state.model !== msg.model) this.state = { ...this.state, model: msg.model, activeFinding: undefined };
         this.state.selected = msg.nodeId;
         this.pendingScrollTo = msg.nodeId;
         this.render();
+        if (msg.activate) {
+          // The row's own click handler, as if the user clicked it; a folded row stands in through the action.
+          const row = Array.from(this.root.querySelectorAll<HTMLButtonElement>('button.row[data-node]')).find((b) => b.getAttribute('data-node') === msg.nodeId);
+          if (row) row.click();
+          else this.actions.selectLayer(msg.nodeId, true);
+        }
         return;
+      }
       default:
         assertNever(msg);
     }

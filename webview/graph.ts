@@ -44,9 +44,12 @@ export function groupKey(model: ModelReport, g: RepeatGroup): string {
   return `${model.name}::${model.layers[g.start]?.id ?? g.start}`;
 }
 
-/** Folded by default: groups of 8 layers or more. `toggled` flips the default for the keys it holds. */
-export function isCollapsed(g: RepeatGroup, key: string, toggled: readonly string[]): boolean {
-  const byDefault = g.period * g.times >= 8;
+/**
+ * Folded by default: groups of 8 layers or more in models of more than 24 layers (a small model reads fine
+ * unfolded). `toggled` flips the default for the keys it holds.
+ */
+export function isCollapsed(g: RepeatGroup, key: string, toggled: readonly string[], modelSize = Infinity): boolean {
+  const byDefault = g.period * g.times >= 8 && modelSize > 24;
   return toggled.includes(key) ? !byDefault : byDefault;
 }
 
@@ -60,7 +63,7 @@ export function layoutGraph(model: ModelReport, toggled: readonly string[]): Gra
     const g = groups[gi];
     if (g && g.start === i) {
       const key = groupKey(model, g);
-      const collapsed = isCollapsed(g, key, toggled);
+      const collapsed = isCollapsed(g, key, toggled, layers.length);
       const members = layers.slice(i, i + g.period * g.times);
       rows.push({ type: 'group', key, group: g, collapsed, layers: members });
       if (collapsed) {

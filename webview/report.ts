@@ -270,7 +270,7 @@ function modelTabs(doc: Document, file: FileReport, modelIndex: number, actions:
     const b = el(
       doc,
       'button',
-      { type: 'button', role: 'tab', class: `tab tone-${tone}`, 'aria-selected': String(i === modelIndex), 'aria-controls': 'model-panel', tabindex: i === modelIndex ? 0 : -1, 'data-key': `tab:${i}`, 'data-model-tab': i },
+      { type: 'button', role: 'tab', class: `tab t-${tone}`, 'aria-selected': String(i === modelIndex), 'aria-controls': 'model-panel', tabindex: i === modelIndex ? 0 : -1, 'data-key': `tab:${i}`, 'data-model-tab': i },
       el(doc, 'span', { class: 'dot', 'aria-hidden': 'true' }),
       el(doc, 'span', { class: 'tab-name' }, m.name),
       el(doc, 'span', { class: 'tab-verdict' }, v ? VERDICT_WORDS[v] : 'not simulated'),

@@ -45,6 +45,8 @@ export interface SelectLayerMessage {
   type: 'selectLayer';
   model: string;
   nodeId: string;
+  /** Act as if the user clicked the layer's row: select it and reveal its code (a `revealSpan` comes back). */
+  activate?: boolean;
 }
 
 export type HostMessage = ReportMessage | EmptyMessage | StatusMessage | SelectLayerMessage;
@@ -127,7 +129,7 @@ const hostChecks: { [K in HostMessage['type']]: Check } = {
   report: obj({ type: str, report: analysisReport, uri: opt(str), stale: opt(bool), canApplyFixes: opt(bool), diffs: opt(diffMap) }),
   empty: obj({ type: str, reason: shortStr }),
   status: obj({ type: str, state: oneOf('analyzing', 'idle', 'error'), message: opt(shortStr) }),
-  selectLayer: obj({ type: str, model: shortStr, nodeId: shortStr }),
+  selectLayer: obj({ type: str, model: shortStr, nodeId: shortStr, activate: opt(bool) }),
 };
 
 const webviewChecks: { [K in WebviewMessage['type']]: Check } = {

@@ -128,8 +128,12 @@ describe('webview app', () => {
     app.handle({ type: 'report', report: fixtures.multiModel(), uri: 'file:///gan.ts' });
     equal(root.querySelector('.model-name')?.textContent, 'decoder');
     ok(root.querySelector('details.explainer')?.hasAttribute('open'));
-    // decoder: 17 layers fold into one ×16 group; the selection lives inside it.
-    ok(root.querySelector('button.group-row.contains-selected'), 'the folded block shows it holds the selection');
+    // decoder: 17 layers, small enough to show unfolded; the selection is restored.
+    equal(root.querySelector('button.row.selected')?.getAttribute('data-node'), 'n4');
+    // A folded block shows that it holds the selection.
+    app.handle({ type: 'report', report: fixtures.plainMlp(), uri: 'file:///gan.ts' });
+    app.handle({ type: 'selectLayer', model: 'model', nodeId: 'n7' });
+    ok(root.querySelector('button.group-row.contains-selected'), 'folded block marked');
   });
 
   it('status and selectLayer messages', () => {
