@@ -225,6 +225,26 @@ describe('rules', () => {
     });
   });
 
+  it('every fix of every finding in the fixtures keeps the code parsing and removes its finding', function () {
+    this.timeout(120_000);
+    let checked = 0;
+    for (const fx of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const { file, text } = load(fx);
+      const all = analyzeText(file, text).report.models.flatMap((m) => m.findings);
+      for (const f of all) {
+        for (const fix of f.fixes) {
+          const out = applyEdits(new SourceText(text, file), fix.edits);
+          const after = analyzeText(file, out);
+          assert.deepEqual(after.report.notes.filter((n) => n.kind === 'syntax'), [], `${fx}: "${fix.title}" breaks the syntax`);
+          const left = after.report.models.flatMap((m) => m.findings).filter((x) => x.ruleId === f.ruleId);
+          assert.deepEqual(left.map((x) => x.message), [], `${fx}: ${f.ruleId} still reported after "${fix.title}"`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked >= 15, `checked ${checked} fixes`);
+  });
+
   describe('suppressions', () => {
     it('honours disable-next-line on the finding line and whole-file disable', () => {
       const { file, text } = load('deepLoop.ts');
