@@ -1,2 +1,2 @@
-/** Rule-threshold setting keys (`stabilityLens.rules.<key>`), mirroring core/rules/thresholds. */
-export const THRESHOLD_KEYS: readonly string[] = [];
+/** Rule-threshold setting keys (`stabilityLens.rules.<key>`): core/rules/thresholds is the source of truth. */
+export { THRESHOLD_KEYS } from '../core/rules/thresholds';

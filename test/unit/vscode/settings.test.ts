@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_THRESHOLDS, THRESHOLD_KEYS } from '../../../src/core/rules/thresholds';
 import { DEFAULT_SETTINGS, effectiveProfile, joinGlobs, normalizeSettings } from '../../../src/vscode/settings';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
@@ -24,9 +25,16 @@ describe('settings', () => {
     delete defaults['thresholds'];
     for (const [k, v] of Object.entries(defaults)) assert.deepEqual(declared[`stabilityLens.${k}`], v, k);
     for (const k of Object.keys(declared)) {
+      if (k.startsWith('stabilityLens.rules.')) continue;
       assert.match(k, /^stabilityLens\.[a-z][A-Za-z]*\.[a-z][A-Za-z0-9]*$/, k);
-      if (!k.startsWith('stabilityLens.rules.')) assert.ok(`${k.slice('stabilityLens.'.length)}` in defaults, `${k} is not read by settings.ts`);
+      assert.ok(`${k.slice('stabilityLens.'.length)}` in defaults, `${k} is not read by settings.ts`);
     }
+  });
+
+  it('rule thresholds mirror core/rules/thresholds: one setting per key, same default', () => {
+    const rules = Object.keys(declared).filter((k) => k.startsWith('stabilityLens.rules.'));
+    assert.deepEqual(rules.map((k) => k.slice('stabilityLens.rules.'.length)).sort(), [...THRESHOLD_KEYS].sort());
+    for (const k of THRESHOLD_KEYS) assert.equal(declared[`stabilityLens.rules.${k}`], DEFAULT_THRESHOLDS[k], k);
   });
 
   it('reads values, falls back on bad ones, clamps numbers', () => {
