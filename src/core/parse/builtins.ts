@@ -463,6 +463,12 @@ function mathObject(): ObjectVal {
 
 export function installGlobals(ev: Evaluator, env: Env): void {
   env.declare('tf', new TfRef([]));
+  // Script-tag code may reach the global through window / globalThis / self.
+  for (const g of ['window', 'globalThis', 'self']) {
+    const o = new ObjectVal();
+    o.props.set('tf', new TfRef([]));
+    env.declare(g, withGlobalFallback(o, g), false);
+  }
   env.declare('undefined', undefined, false);
   env.declare('NaN', NaN, false);
   env.declare('Infinity', Infinity, false);
@@ -620,6 +626,21 @@ export function installGlobals(ev: Evaluator, env: Env): void {
     if (typeof spec !== 'string' || !node) return new UnknownVal('require(…)');
     return ev.importModule(spec, node);
   }), false);
+}
+
+/** The global object: `tf`, and unknown values for anything else (document, localStorage ...). */
+function withGlobalFallback(o: ObjectVal, name: string): ObjectVal {
+  GLOBAL_OBJECTS.set(o, name);
+  return o;
+}
+
+const GLOBAL_OBJECTS = new WeakMap<ObjectVal, string>();
+
+/** `window.x` for an x the evaluator does not model: unknown rather than undefined. */
+export function globalObjectProp(o: ObjectVal, key: string): Value | undefined {
+  const name = GLOBAL_OBJECTS.get(o);
+  if (name === undefined) return undefined;
+  return new UnknownVal(`\`${name}.${key}\``);
 }
 
 /** A constructor builtin whose static members are looked up through an object (Array.from, Object.keys ...). */

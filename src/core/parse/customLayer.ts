@@ -8,7 +8,7 @@ import type { Config, CustomLayerInfo, LayerGraph, Span, WeightSpec } from '../g
 import { normalizeInitializer, resolveConfig } from '../graph/catalog';
 import { layerKind } from '../graph/kinds';
 import { Cancelled, LimitHit, UserThrow, type Evaluator } from './evaluator';
-import { ArrayVal, LayerVal, ModelVal, NoteScope, ObjectVal, TensorVal, UnknownVal, asLayerOrModel, type AppNode, type Value } from './values';
+import { ArrayVal, LayerVal, ModelVal, ObjectVal, TensorVal, UnknownVal, asLayerOrModel, type AppNode, type Value } from './values';
 import { tensorsOf } from './tfjsApi';
 import type { Shape } from './shapes';
 import { getTs } from './tsLoader';
@@ -63,7 +63,7 @@ function hasResidualSyntax(decl: TS.FunctionLikeDeclaration): boolean {
 export function analyseCustomLayer(
   ev: Evaluator,
   layer: LayerVal,
-  inputShape: Shape | undefined,
+  inputShapes: (Shape | undefined)[],
   buildBody: (inputs: TensorVal[], outputs: TensorVal[], name: string, span: Span) => LayerGraph,
 ): CustomLayerInfo {
   const st = layer.custom;
@@ -92,10 +92,12 @@ export function analyseCustomLayer(
       else reasons.push(`${what}: internal analyser error (${e instanceof Error ? e.message : String(e)})`);
     }
   };
+  const arity = Math.max(1, inputShapes.length);
+  const shapeValue = (s: Shape | undefined): Value => (s ? new ArrayVal(s.slice()) : new UnknownVal(`the input shape of ${userClass}`));
   try {
     const build = ev.findMethod(st.cls, 'build');
     if (build) {
-      const shapeVal: Value = inputShape ? new ArrayVal(inputShape.slice()) : new UnknownVal(`the input shape of ${userClass}`);
+      const shapeVal: Value = arity === 1 ? shapeValue(inputShapes[0]) : new ArrayVal(inputShapes.map(shapeValue));
       guard(() => void ev.callFunction(build, inst, [shapeVal], undefined), 'build()');
     }
     const subLayers: string[] = [];
@@ -118,14 +120,20 @@ export function analyseCustomLayer(
 
     const call = ev.findMethod(st.cls, 'call');
     if (call) {
-      const inCfg: Config = inputShape ? { batchInputShape: inputShape.slice() } : {};
-      const inLayer = new LayerVal(++ev.uid, 'InputLayer', {}, resolveConfig('InputLayer', inCfg), undefined, undefined, new NoteScope(layer.scope), undefined);
-      const app: AppNode = { seq: ++ev.seq, layer: inLayer, inputs: [], scope: layer.scope };
-      const x = new TensorVal(app, 0);
+      // One InputLayer per input of the application; call() gets a tensor, or an array for several inputs.
+      const xs: TensorVal[] = [];
+      for (let i = 0; i < arity; i++) {
+        const shape = inputShapes[i];
+        const inCfg: Config = shape ? { batchInputShape: shape.slice() } : {};
+        const inLayer = new LayerVal(++ev.uid, 'InputLayer', {}, resolveConfig('InputLayer', inCfg), undefined, undefined, layer.scope, undefined);
+        const app: AppNode = { seq: ++ev.seq, layer: inLayer, inputs: [], scope: layer.scope };
+        xs.push(new TensorVal(app, 0));
+      }
+      const arg: Value = arity === 1 ? xs[0] : new ArrayVal(xs.slice());
       ev.body = { opaque: false, reasons: [], residual: false };
       let result: Value;
       guard(() => {
-        result = ev.callFunction(call, inst, [x, new ObjectVal()], undefined);
+        result = ev.callFunction(call, inst, [arg, new ObjectVal()], undefined);
       }, 'call()');
       const trace = ev.body;
       ev.body = savedBody;
@@ -140,7 +148,7 @@ export function analyseCustomLayer(
       }
       if (!opaque) {
         const span = layer.span ?? { file: st.cls.mod.path, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-        body = buildBody([x], outs, userClass, span);
+        body = buildBody(xs, outs, userClass, span);
       }
       if (!residual) residual = hasResidualSyntax(call.decl);
       if (opaque) {

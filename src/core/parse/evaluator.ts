@@ -30,7 +30,7 @@ import {
 } from './values';
 import { getTs } from './tsLoader';
 import { snippet, spanOf } from './sites';
-import { installGlobals, arrayProp, primitiveProp, functionProp, genericProp, iterableItems, builtinStatic } from './builtins';
+import { installGlobals, arrayProp, primitiveProp, functionProp, genericProp, iterableItems, builtinStatic, globalObjectProp } from './builtins';
 import { TfApi } from './tfjsApi';
 import { resolveImport, isTfjsModule } from './modules';
 
@@ -1049,7 +1049,7 @@ export class Evaluator {
       if (key === 'constructor') return o.cls;
       return undefined;
     }
-    return genericProp(this, o, key);
+    return genericProp(this, o, key) ?? globalObjectProp(o, key);
   }
 
   private classStatic(c: ClassVal, key: string): Value {
@@ -1320,7 +1320,11 @@ export class Evaluator {
           );
         }
       } else if (v === undefined && root) {
-        v = new UnknownVal(`parameter '${pname}' of ${fn.name || 'an uncalled function'} (no default, and no call in this file supplies it)`);
+        // Dependency injection (`function build(tf, depth)`): a parameter called tf is the tfjs namespace.
+        v =
+          pname === 'tf'
+            ? new TfRef([])
+            : new UnknownVal(`parameter '${pname}' of ${fn.name || 'an uncalled function'} (no default, and no call in this file supplies it)`);
       } else if (v instanceof UnknownVal && p.initializer) {
         const d = this.ev(p.initializer);
         this.note('assumption', `Argument for parameter ${pname} of ${fn.name || 'a function'} is ${v.label}, not known statically: assumed its default ${this.snippet(p.initializer, 40)}.`, p);

@@ -21,7 +21,7 @@ export interface BuildContext {
   /** Notes made at the top level of the file, with the uid counter at the time: they concern later parts. */
   fileNotes: Map<Note, number>;
   /** Analyses a custom layer (build + call) the first time a graph meets it. */
-  customInfo(layer: LayerVal, inputShape: Shape | undefined): CustomLayerInfo;
+  customInfo(layer: LayerVal, inputShapes: (Shape | undefined)[]): CustomLayerInfo;
 }
 
 interface EmitInfo {
@@ -102,6 +102,13 @@ export class GraphAssembler {
       if (n > 0) key = `${key}#${layer.uid}`;
       for (const node of nodes) node.weightKey = key;
     }
+    if (this.nodes.length === 0) {
+      this.extraNotes.push({
+        kind: 'info',
+        message: `No layers of ${name} could be followed statically (they are added or loaded in code the analysis does not see).`,
+        span,
+      });
+    }
     if (this.truncated) {
       this.extraNotes.push({
         kind: 'limit',
@@ -176,7 +183,7 @@ export class GraphAssembler {
     const inShapes = node.inputs.map((i) => this.shapeOf(i));
     let shape: Shape | undefined;
     if (layer.custom) {
-      const custom = this.ctx.customInfo(layer, inShapes[0]);
+      const custom = this.ctx.customInfo(layer, inShapes);
       node.custom = custom;
       if (custom.body) {
         const outId = custom.body.outputs[0];
@@ -210,8 +217,10 @@ export class GraphAssembler {
     }
     const w = leaf instanceof LayerVal ? leaf.written : {};
     let batchInputShape: ConfigValue | undefined;
-    if (Array.isArray(w.batchInputShape)) batchInputShape = w.batchInputShape;
-    else if (Array.isArray(w.inputShape)) batchInputShape = [null, ...w.inputShape];
+    // Dimensions the analysis does not know are null in the derived input shape (as the batch dimension is).
+    const dims = (a: ConfigValue[]) => a.map((d) => (typeof d === 'number' ? d : null));
+    if (Array.isArray(w.batchInputShape)) batchInputShape = dims(w.batchInputShape);
+    else if (Array.isArray(w.inputShape)) batchInputShape = [null, ...dims(w.inputShape)];
     else if (typeof w.inputDim === 'number') batchInputShape = [null, w.inputDim];
     const cfg: Config = {};
     if (batchInputShape !== undefined) cfg.batchInputShape = batchInputShape;

@@ -126,8 +126,8 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
     maxNodes: limits.maxNodes,
     fileScope: ev.fileScope,
     fileNotes: ev.fileNoteUid,
-    customInfo: (layer, shape) =>
-      analyseCustomLayer(ev, layer, shape, (inputs, outputs, name, span) => new GraphAssembler(ctx).buildBody(inputs, outputs, name, span)),
+    customInfo: (layer, shapes) =>
+      analyseCustomLayer(ev, layer, shapes, (inputs, outputs, name, span) => new GraphAssembler(ctx).buildBody(inputs, outputs, name, span)),
   };
   for (const m of models) {
     let graph: LayerGraph;

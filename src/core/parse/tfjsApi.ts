@@ -143,6 +143,8 @@ export class TfApi {
           const fn = args[args.length - 1];
           return this.ev.callValue(fn, undefined, [], node);
         }
+        case 'scalar':
+          return typeof args[0] === 'number' ? args[0] : new UnknownVal('tf.scalar(…)');
         case 'loadLayersModel':
         case 'loadGraphModel':
           return new UnknownVal(`a model loaded at run time (tf.${head})`);
@@ -552,6 +554,9 @@ export class TfApi {
         return new UnknownVal('a tensor rank');
       case 'dtype':
         return 'float32';
+      case '0':
+        // `inputs[0]` in a custom layer's call(): written for an array of inputs, applied to one tensor.
+        return t;
       case 'print':
       case 'dispose':
         return b(key, () => undefined);
@@ -596,17 +601,37 @@ export class TfApi {
       return new UnknownVal(`tf.${op}(…)`);
     }
     if (IDENTITY_OPS.has(op)) return tensors[0];
+    // A tensor and a known number: an elementwise scale / shift, which tfjs has as the Rescaling layer.
+    if (tensors.length === 1 && operands.length === 2 && operands[0] === tensors[0] && typeof operands[1] === 'number') {
+      const c = operands[1];
+      const rescale = (scale: number, offset: number) => this.opNode('Rescaling', { scale, offset }, tensors, node);
+      if (op === 'mul') return rescale(c, 0);
+      if (op === 'div' && c !== 0) return rescale(1 / c, 0);
+      if (op === 'add') return rescale(1, c);
+      if (op === 'sub') return rescale(1, -c);
+    }
+    if (op === 'neg' && tensors.length === 1) return this.opNode('Rescaling', { scale: -1, offset: 0 }, tensors, node);
+    if ((op === 'matMul' || op === 'dot') && tensors.length === 2 && operands[0] === tensors[0] && operands[1] === tensors[1]) {
+      // matMul(a, b, transposeA, transposeB): contract a's last (or, transposed, second-last) axis with b's.
+      const ta = operands[2] === true;
+      const tb = operands[3] === true;
+      return this.opNode('Dot', { axes: [ta ? -2 : -1, tb ? -1 : -2] }, tensors, node);
+    }
+    if (op === 'dropout' && tensors.length === 1) {
+      const rate = operands[1];
+      return this.opNode('Dropout', typeof rate === 'number' ? { rate } : {}, tensors, node);
+    }
     const merge = MERGE_OPS[op];
     if (merge) {
       const all = operands.length >= 2 && tensors.length === operands.length;
       if (!all) {
-        this.opaqueTensor(`tf.${op} with a non-tensor operand`, node);
+        this.opaqueTensor(`tf.${op} with an operand that is not a tensor or a known number`, node);
         if (!ev.body && node) ev.note('unsupported', `tf.${op} on a symbolic tensor and a constant is not followed: treated as identity.`, node);
         return tensors[0];
       }
       const written: Config = {};
       if (op === 'concat') {
-        const axis = receiver ? args[1] : args[1];
+        const axis = args[1];
         if (typeof axis === 'number') written.axis = axis;
       }
       if (ev.body && merge === 'Add') ev.body.residual = true;
