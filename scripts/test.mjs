@@ -30,6 +30,8 @@ const suites = [
   { name: 'lint', cmd: ['npx', 'eslint', '--max-warnings', '0', 'src', 'test', 'webview', 'scripts', 'bench'] },
   { name: 'build', cmd: ['node', 'scripts/build.mjs'] },
   { name: 'unit', cmd: ['npx', 'mocha', '--reporter', './scripts/mochaReporter.cjs'], results: 'unit.json', env: { STABILITY_LENS_REPORTER: 'dot' } },
+  // Dev-only: per-layer RMS of the simulation vs @tensorflow/tfjs running our fixtures (installs bench/peers when missing).
+  { name: 'agreement', cmd: ['npx', 'mocha', '--config', 'test/agreement/.mocharc.json', '--reporter', './scripts/mochaReporter.cjs'], results: 'agreement.json', when: 'test/agreement/agreement.test.ts' },
   { name: 'integration', cmd: ['node', 'scripts/integration.mjs'], results: 'integration.json', when: 'scripts/integration.mjs' },
   { name: 'ui', cmd: ['node', 'scripts/ui.mjs'], results: 'ui.json', when: 'scripts/ui.mjs' },
   { name: 'browser', cmd: ['node', 'scripts/browser.mjs'], results: 'browser.json', when: 'scripts/browser.mjs' },

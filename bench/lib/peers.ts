@@ -65,11 +65,27 @@ export function loadTfjsWasm(): Promise<Tf> {
 /** @tensorflow/tfjs on its CPU backend. */
 export async function loadTfjsCpu(): Promise<Tf> {
   const tf = quietRequire(ensurePeers(), '@tensorflow/tfjs');
-  await tf.setBackend('cpu');
+  await quiet(async () => {
+    await tf.setBackend('cpu');
+    tf.zeros([1]).dispose(); // the hint is printed by the first op
+  });
   return tf;
 }
 
-/** tfjs prints a "install tfjs-node" hint on first import in Node: keep benchmark output clean. */
+/** tfjs prints an "install tfjs-node" hint when its CPU backend starts in Node: keep the output clean. */
+async function quiet<T>(f: () => Promise<T>): Promise<T> {
+  const log = console.log;
+  const warn = console.warn;
+  console.log = () => undefined;
+  console.warn = () => undefined;
+  try {
+    return await f();
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
+}
+
 function quietRequire(req: NodeJS.Require, id: string): Tf {
   const log = console.log;
   const warn = console.warn;
