@@ -270,7 +270,7 @@ function computeRuns(ix: Indexed, resetAt: Uint8Array, entryEdges: Set<string>, 
     }
     if (ix.weighted[i]) {
       const custom = node.custom;
-      if (custom && (custom.residual || (custom.body && custom.body.nodes.some((x) => isNormalization(x.className))))) {
+      if (custom && ((custom.residual && ix.inputs[i].length <= 1) || (custom.body && custom.body.nodes.some((x) => isNormalization(x.className))))) {
         len[i] = 0; // a self-normalized or residual custom block ends any run
         continue;
       }
@@ -341,7 +341,8 @@ export function analyzeStructure(graph: LayerGraph, depthLeft = 4): StructureInf
   const entryEdges = new Set<string>();
   for (let m = 0; m < n; m++) {
     const node = ix.nodes[m];
-    if (node.custom?.residual) {
+    // A custom layer adding its input to a function of it; with several inputs the add combines streams (e.g. a VAE sampling layer).
+    if (node.custom?.residual && ix.inputs[m].length <= 1) {
       const { style } = customBlockStyle(node, depthLeft);
       blocks.push({ merge: node.id, branch: [], branchWeighted: [], additive: true, ...(style ? { style } : {}), custom: true });
       continue;

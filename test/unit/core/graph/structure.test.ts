@@ -165,6 +165,16 @@ describe('graph/structure', () => {
     assert.deepEqual(s.summary.normalization, ['LayerNormalization']);
   });
 
+  it('does not count a multi-input custom layer that adds its inputs (VAE sampling) as residual', () => {
+    const b = new GraphBuilder();
+    const i = b.input();
+    const h = b.dense(i, 16, 'relu');
+    const mean = b.dense(h, 4);
+    const logVar = b.dense(h, 4);
+    b.add('ZLayer', [mean, logVar], {}, { custom: { userClass: 'ZLayer', weights: [], subLayers: [], residual: true, opaque: true } });
+    assert.equal(analyzeStructure(b.graph()).summary.residual, false);
+  });
+
   it('tracks BatchNorm runs separately from plain runs', () => {
     const s = analyzeStructure(plainMlp(14, 'relu', 'BatchNormalization'));
     assert.equal(s.summary.maxPlainRun, 1);
