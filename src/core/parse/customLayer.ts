@@ -125,7 +125,7 @@ export function analyseCustomLayer(
       for (let i = 0; i < arity; i++) {
         const shape = inputShapes[i];
         const inCfg: Config = shape ? { batchInputShape: shape.slice() } : {};
-        const inLayer = new LayerVal(++ev.uid, 'InputLayer', {}, resolveConfig('InputLayer', inCfg), undefined, undefined, layer.scope, undefined);
+        const inLayer = new LayerVal(++ev.uid, 'InputLayer', {}, resolveConfig('InputLayer', inCfg), layer.span, undefined, layer.scope, undefined);
         const app: AppNode = { seq: ++ev.seq, layer: inLayer, inputs: [], scope: layer.scope };
         xs.push(new TensorVal(app, 0));
       }

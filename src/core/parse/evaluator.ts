@@ -47,6 +47,13 @@ export class LimitHit extends Error {
   }
 }
 
+/** The step budget of one uncalled builder (roots.ts) ran out: that builder stops, the others still run. */
+export class RootBudgetHit extends Error {
+  constructor(readonly note: Note) {
+    super(note.message);
+  }
+}
+
 export class Cancelled extends Error {}
 
 /** A `throw` in the analysed code (caught by the analysed code's try/catch, or by a top-level statement). */
@@ -163,9 +170,23 @@ export class Evaluator {
     return snippet(this.frame.mod, node, max);
   }
 
+  /** Step count at which the builder being analysed on its own (roots.ts) stops. */
+  stepCap = Infinity;
+
   private tick(node: TS.Node): void {
     const s = ++this.steps;
     if (s > this.limits.maxEvalSteps) this.stop('maxEvalSteps', `after ${this.limits.maxEvalSteps} evaluation steps`, node);
+    if (s > this.stepCap) {
+      const n: Note = {
+        kind: 'limit',
+        message:
+          `This builder used its share of the evaluation budget (limit maxEvalSteps, shared between the builders ` +
+          `nobody calls in the file) and was stopped here: models it made are partial; other models are unaffected.`,
+        span: spanOf(this.frame.mod, node),
+      };
+      this.limitNotes.push(n);
+      throw new RootBudgetHit(n);
+    }
     if ((s & 1023) === 0) {
       if (this.cancel?.isCancellationRequested) throw new Cancelled('cancelled');
       if (now() > this.deadline) this.stop('parseTimeMs', `after ${this.limits.parseTimeMs} ms`, node);
@@ -282,7 +303,7 @@ export class Evaluator {
         try {
           this.execTop(stmt, mod, exportedLocals, deferred);
         } catch (e) {
-          if (e instanceof LimitHit || e instanceof Cancelled) throw e;
+          if (e instanceof LimitHit || e instanceof Cancelled || e instanceof RootBudgetHit) throw e;
           if (e instanceof UserThrow) {
             this.note('info', `This statement throws for the values the analysis assumed; it was skipped.`, stmt, mod, this.fileScope);
             continue;

@@ -228,7 +228,9 @@ export class GraphAssembler {
       const leafName = (leaf.name ??= typeof leaf.written.name === 'string' ? leaf.written.name : this.ctx.namer.next(leaf.className));
       cfg.name = `${leafName}_input`;
     }
-    const input = new LayerVal(-1, 'InputLayer', {}, resolveConfig('InputLayer', cfg), undefined, undefined, model.scope, undefined);
+    // The implicit input has no code of its own: it points at the first layer, which declares its shape.
+    const span = leaf instanceof LayerVal ? leaf.span : model.span;
+    const input = new LayerVal(-1, 'InputLayer', {}, resolveConfig('InputLayer', cfg), span, undefined, model.scope, undefined);
     if (typeof cfg.name === 'string') input.name = cfg.name;
     return this.emit(input, [], {});
   }

@@ -6,7 +6,7 @@
  */
 import type * as TS from 'typescript';
 import { ClassVal, FunctionVal, ObjectVal, type ModuleInfo, type Value } from './values';
-import { Cancelled, LimitHit, UserThrow, type Evaluator } from './evaluator';
+import { Cancelled, LimitHit, RootBudgetHit, UserThrow, type Evaluator } from './evaluator';
 
 interface Candidate {
   pos: number;
@@ -101,14 +101,24 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
   const counts = nameCounts(mod.text, new Set(cands.map((c) => c.name)));
   const referenced = (c: Candidate) => (counts.get(c.name) ?? 0) > 1;
   cands.sort((a, b) => Number(referenced(a)) - Number(referenced(b)) || a.pos - b.pos);
+  // Each builder gets a share of the remaining budget, so one runaway builder cannot starve the others.
+  const share = Math.max(1000, Math.floor(ev.limits.maxEvalSteps / 4));
   for (const c of cands) {
     if (ev.calledDecls.has(c.decl)) continue;
+    const before = ev.models.length;
+    ev.stepCap = ev.steps + share;
     try {
       c.run();
     } catch (e) {
       if (e instanceof LimitHit || e instanceof Cancelled) throw e;
+      if (e instanceof RootBudgetHit) {
+        for (const m of ev.models.slice(before)) m.scope.notes.push(e.note);
+        continue;
+      }
       if (e instanceof UserThrow) continue;
       ev.internalError(e, c.decl, mod);
+    } finally {
+      ev.stepCap = Infinity;
     }
   }
 }

@@ -25,6 +25,7 @@ describe('parse/customLayer', () => {
     const body = block.custom.body;
     assert.ok(body);
     assertTopological(body);
+    assert.ok(body.nodes.every((n) => n.span), 'body nodes have spans (the input: the custom layer itself)');
     assert.deepEqual(classNames(body), ['InputLayer', 'LayerNormalization', 'Dense', 'Dense', 'Add']);
     assert.deepEqual(body.nodes[4].inputs, ['n0', 'n3'], 'the residual adds the block input to the last dense');
     assert.equal(body.nodes[2].config.units, 128, 'sub-layer configs evaluated with the constructor argument');

@@ -207,3 +207,22 @@ switch ('b') { case 'a': m.add(tf.layers.dense({ units: 1 })); case 'b': m.add(t
     );
   });
 });
+
+describe('parse/evaluator: budgets of uncalled builders', () => {
+  it('stops a runaway uncalled function on its share of the budget and still analyses the next builder', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+export function trainForever(data) {
+  let s = 0;
+  for (let e = 0; e < 1e9; e++) for (let i = 0; i < 1e9; i++) s += i;
+}
+export function buildModel() {
+  return tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [3] })] });
+}
+`;
+    const r = parseSource('/x/runaway.ts', src, { limits: { maxEvalSteps: 400_000, maxLoopIterations: 1e9 } });
+    assert.equal(r.graphs.length, 1);
+    assert.equal(r.graphs[0].builder, 'buildModel');
+    assert.ok(r.notes.some((n) => n.kind === 'limit' && /share of the evaluation budget/.test(n.message)));
+  });
+});

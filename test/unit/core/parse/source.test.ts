@@ -30,6 +30,8 @@ describe('parse/source: sequential models', () => {
     assert.deepEqual(c.inputs, ['n0']);
     assert.deepEqual(c.outputs, ['n6']);
     assertTopological(c);
+    assert.ok(c.nodes.every((n) => n.span), 'every node has a span');
+    assert.deepEqual(c.nodes[0].span, c.nodes[1].span, 'the implicit input points at the layer that declares inputShape');
     // The initializer object is evaluated into something the catalog normalizes.
     assert.deepEqual(c.nodes[6].config.kernelInitializer, { id: 'heUniform', args: { seed: 1 } });
     assert.equal(c.nodes[1].config.kernelInitializer && (c.nodes[1].config.kernelInitializer as { id: string }).id, 'varianceScaling');
@@ -161,6 +163,7 @@ describe('parse/source: functional models', () => {
     assert.equal(result.graphs.length, 1);
     const g = graphNamed(result, 'twoTower');
     assertTopological(g);
+    assert.ok(g.nodes.every((n) => n.span), 'every node has a span');
     assert.equal(g.api, 'functional');
     assert.equal(g.inputs.length, 2);
     assert.deepEqual(
