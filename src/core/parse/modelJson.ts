@@ -142,8 +142,14 @@ function parseInboundNodes(v: JsonValue | undefined): Ref[][] {
         for (const r of node) {
           const ref = parseRefTriple(r);
           if (ref) refs.push(ref);
-          // kwargs can carry more tensors (e.g. attention's `value`), in the Keras 3 form.
-          if (Array.isArray(r) && r.length > 3 && isObject(r[3])) collectKerasHistory(r[3], refs);
+          // kwargs can carry more tensors (e.g. MultiHeadAttention's `value`): ["layer", node, tensor] or keras_history.
+          if (Array.isArray(r) && r.length > 3 && isObject(r[3])) {
+            for (const v of Object.values(r[3])) {
+              const kref = Array.isArray(v) && v.length === 3 && typeof v[1] === 'number' && typeof v[2] === 'number' ? parseRefTriple(v) : undefined;
+              if (kref) refs.push(kref);
+              else collectKerasHistory(v, refs);
+            }
+          }
         }
     }
     apps.push(refs);

@@ -118,6 +118,24 @@ describe('parse/modelJson', () => {
     for (const n of g.nodes) for (const i of n.inputs) assert.ok((pos.get(i) as number) < (pos.get(n.id) as number));
   });
 
+  it('reads tensors passed as Keras 2 kwargs (MultiHeadAttention value)', () => {
+    const text = functional(
+      [
+        k2('InputLayer', 'q_in', [], { batch_input_shape: [null, 4, 8] }),
+        k2('InputLayer', 'v_in', [], { batch_input_shape: [null, 4, 8] }),
+        { class_name: 'MultiHeadAttention', name: 'mha', config: { name: 'mha', num_heads: 2, key_dim: 4 }, inbound_nodes: [[['q_in', 0, 0, { value: ['v_in', 0, 0] }]]] },
+      ],
+      [
+        ['q_in', 0, 0],
+        ['v_in', 0, 0],
+      ],
+      [['mha', 0, 0]],
+    );
+    const g = only(text);
+    assert.deepEqual(byName(g, 'mha').inputs, [byName(g, 'q_in').id, byName(g, 'v_in').id]);
+    assert.equal(byName(g, 'mha').config.numHeads, 2);
+  });
+
   it('wires the Keras 3 {args, kwargs} form with keras_history and flat input_layers', () => {
     const kt = (layer: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 8], dtype: 'float32', keras_history: [layer, 0, 0] } });
     const text = JSON.stringify({
