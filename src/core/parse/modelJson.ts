@@ -12,6 +12,7 @@ import { camelCaseKey, isKnownClass, resolveConfig } from '../graph/catalog';
 import { layerKind } from '../graph/kinds';
 import { resolveLimits } from '../limits';
 import { LineIndex, scanJson, type JsonRange, type JsonValue } from './jsonScan';
+import { inferShape } from './shapes';
 import type { ParseOptions, ParseResult } from './types';
 
 type JsonObject = { [key: string]: JsonValue };
@@ -600,6 +601,7 @@ function finishGraph(builder: Builder, topology: JsonObject, name: string, outpu
   const order = topoOrder(raw, notes);
   const idOf = new Map<number, string>();
   order.forEach((tmp, k) => idOf.set(tmp, `n${k}`));
+  const shapes = new Map<string, (number | null)[]>();
   const nodes: LayerNode[] = order.map((tmp) => {
     const r = raw[tmp];
     const node: LayerNode = {
@@ -612,6 +614,17 @@ function finishGraph(builder: Builder, topology: JsonObject, name: string, outpu
     };
     if (r.span) node.span = r.span;
     if (r.outputShape) node.outputShape = r.outputShape;
+    else {
+      // Shapes from the inputs' shapes (the same inference the source parser uses).
+      const ins = node.inputs.map((id) => shapes.get(id));
+      try {
+        const shape = inferShape(node.className, node.config, ins);
+        if (shape) node.outputShape = shape;
+      } catch {
+        // no shape
+      }
+    }
+    if (node.outputShape) shapes.set(node.id, node.outputShape);
     if (r.weightKey) node.weightKey = r.weightKey;
     if (r.custom) node.custom = r.custom;
     if (r.fromModel) node.fromModel = r.fromModel;

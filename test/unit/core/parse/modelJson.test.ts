@@ -49,6 +49,8 @@ describe('parse/modelJson', () => {
       args: { scale: 2, mode: 'fanIn', distribution: 'uniform' },
     });
     assert.deepEqual(g.nodes[0].outputShape, [null, 784]);
+    assert.deepEqual(d1.outputShape, [null, 64], 'shapes inferred from the input shape');
+    assert.deepEqual(byName(g, 'dense_Dense2').outputShape, [null, 10]);
     assert.deepEqual(d1.inputs, [g.nodes[0].id]);
     assert.deepEqual(g.inputs, [g.nodes[0].id]);
     assert.deepEqual(names(g, g.outputs), ['dense_Dense2']);
