@@ -569,7 +569,8 @@ export class TfApi {
   }
 
   weightProp(w: WeightVal, key: string): Value {
-    if (key === 'read' || key === 'val') return b(key, (_t, _a, node) => this.opaqueTensor(`the weight ${w.spec.name} used directly`, node));
+    // `w.read()` stands for the weight's value; the ops below decide what using it means.
+    if (key === 'read' || key === 'val') return b(key, () => w);
     if (key === 'name') return w.spec.name;
     if (key === 'shape') return w.spec.shape ? new ArrayVal(w.spec.shape.slice()) : new UnknownVal('a weight shape');
     return undefined;
@@ -601,6 +602,11 @@ export class TfApi {
       return new UnknownVal(`tf.${op}(…)`);
     }
     if (IDENTITY_OPS.has(op)) return tensors[0];
+    // A tensor and a weight made by addWeight (custom layers with raw weights).
+    if (tensors.length === 1 && operands.length >= 2 && operands[0] === tensors[0] && operands[1] instanceof WeightVal) {
+      const r = this.weightOp(op, tensors[0], operands[1], operands, node);
+      if (r) return r;
+    }
     // A tensor and a known number: an elementwise scale / shift, which tfjs has as the Rescaling layer.
     if (tensors.length === 1 && operands.length === 2 && operands[0] === tensors[0] && typeof operands[1] === 'number') {
       const c = operands[1];
@@ -646,6 +652,31 @@ export class TfApi {
     this.opaqueTensor(`tf.${op}`, node);
     if (!ev.body && node) ev.note('unsupported', `tf.${op} on a symbolic tensor is not followed: treated as identity.`, node);
     return tensors[0];
+  }
+
+  /**
+   * `matMul(x, W)` is a bias-free Dense with W's initializer; adding a bias or multiplying by a gain that starts
+   * as zeros / ones / a constant is the identity (or a Rescaling) at initialization. Anything else: undefined.
+   */
+  private weightOp(op: string, x: TensorVal, w: WeightVal, operands: Value[], node: TS.Node | undefined): Value | undefined {
+    const spec = w.spec;
+    const init = spec.initializer;
+    const constant = init?.id === 'zeros' ? 0 : init?.id === 'ones' ? 1 : init?.id === 'constant' && typeof init.args?.value === 'number' ? init.args.value : undefined;
+    const scalarShape = !spec.shape || spec.shape.length <= 1;
+    if (op === 'matMul' && operands[2] !== true && operands[3] !== true && spec.shape?.length === 2) {
+      const units = spec.shape[1];
+      const written: Config = { units: typeof units === 'number' ? units : '<unknown>', useBias: false, activation: 'linear' };
+      if (init) written.kernelInitializer = init.args ? { id: init.id, args: init.args } : { id: init.id };
+      return this.opNode('Dense', written, [x], node);
+    }
+    if ((op === 'add' || op === 'sub') && constant !== undefined && scalarShape) {
+      return constant === 0 ? x : this.opNode('Rescaling', { scale: 1, offset: op === 'add' ? constant : -constant }, [x], node);
+    }
+    if ((op === 'mul' || op === 'div') && constant !== undefined && constant !== 0 && scalarShape) {
+      const scale = op === 'mul' ? constant : 1 / constant;
+      return scale === 1 ? x : this.opNode('Rescaling', { scale, offset: 0 }, [x], node);
+    }
+    return undefined;
   }
 
   private opNode(className: string, written: Config, inputs: TensorVal[], node: TS.Node | undefined): TensorVal {

@@ -42,12 +42,62 @@ describe('parse/customLayer', () => {
     const { result } = parseFixture('customLayers.ts');
     const scale = graphNamed(result, 'stack').nodes[5];
     assert.ok(scale.custom);
-    assert.deepEqual(scale.custom.weights, [{ name: 'gain', shape: [32], initializer: { id: 'ones' }, trainable: true }]);
+    assert.deepEqual(scale.custom.weights, [
+      { name: 'gain', shape: [32], initializer: { id: 'randomNormal', args: { mean: 1, stddev: 0.02 } }, trainable: true },
+    ]);
     assert.equal(scale.custom.opaque, true);
     assert.equal(scale.custom.body, undefined);
     assert.equal(scale.custom.residual, false);
     const stack = graphNamed(result, 'stack');
     assert.ok(stack.notes.some((n) => n.kind === 'unsupported' && /Scale/.test(n.message)), 'opaque call() is explained');
+  });
+
+  it('traces raw weights: matMul(x, W.read()) is a bias-free Dense; a zero bias and a unit gain are the identity at init', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+class ResidualDense extends tf.layers.Layer {
+  constructor(private readonly units: number, config = {}) { super(config); }
+  build(inputShape) {
+    const dim = inputShape[1];
+    this.w1 = this.addWeight('w1', [dim, this.units], 'float32', tf.initializers.glorotNormal({}));
+    this.b1 = this.addWeight('b1', [this.units], 'float32', tf.initializers.zeros());
+    this.w2 = this.addWeight('w2', [this.units, dim], 'float32', tf.initializers.heNormal({}));
+    this.g = this.addWeight('g', [dim], 'float32', tf.initializers.constant({ value: 0.5 }));
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const h = tf.relu(tf.matMul(x, this.w1.read()).add(this.b1.read()));
+      return tf.add(x, tf.matMul(h, this.w2.read()).mul(this.g.read()));
+    });
+  }
+}
+export const m = tf.sequential();
+m.add(tf.layers.dense({ units: 24, inputShape: [8] }));
+m.add(new ResidualDense(96));
+`;
+    const r = parseSource('/x/raw.ts', src);
+    const node = r.graphs[0].nodes[2];
+    assert.equal(node.custom?.opaque, false);
+    assert.equal(node.custom?.residual, true);
+    assert.deepEqual(
+      node.custom?.weights.map((w) => [w.name, w.shape]),
+      [
+        ['w1', [24, 96]],
+        ['b1', [96]],
+        ['w2', [96, 24]],
+        ['g', [24]],
+      ],
+    );
+    const body = node.custom?.body;
+    assert.ok(body);
+    assert.deepEqual(classNames(body), ['InputLayer', 'Dense', 'Activation', 'Dense', 'Rescaling', 'Add']);
+    assert.equal(body.nodes[1].config.units, 96);
+    assert.equal(body.nodes[1].config.useBias, false);
+    assert.deepEqual(body.nodes[3].config.kernelInitializer, { id: 'heNormal' });
+    assert.equal(body.nodes[4].config.scale, 0.5);
+    assert.deepEqual(body.nodes[5].inputs, ['n0', 'n4']);
+    assert.deepEqual(node.outputShape, [null, 24]);
   });
 
   it('applies custom layers in functional code, with config name and apply site', () => {
