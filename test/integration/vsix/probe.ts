@@ -28,7 +28,11 @@ function tests(): void {
       const ext = vscode.extensions.getExtension(ID);
       assert.ok(ext, 'not installed');
       assert.ok(!ext.extensionPath.startsWith(path.resolve(__dirname, '..', '..', '..')), `expected the installed copy, got ${ext.extensionPath}`);
-      for (const f of ['package.json', 'dist/extension.js', 'dist/worker.js', 'README.md', 'LICENSE']) assert.ok(fs.existsSync(path.join(ext.extensionPath, f)), `missing ${f}`);
+      // vsce stores README/CHANGELOG/LICENSE as readme.md, changelog.md, LICENSE.txt
+      for (const f of ['package.json', 'dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'media/icon.png', 'docs/rules/deep-plain-stack.md', 'readme.md', 'LICENSE.txt']) {
+        assert.ok(fs.existsSync(path.join(ext.extensionPath, f)), `missing ${f}`);
+      }
+      for (const f of fs.readdirSync(path.join(ext.extensionPath, 'dist'))) assert.ok(!f.endsWith('.map') && f !== 'cli.js', `dist/${f} does not belong in the package`);
       for (const f of ['src', 'test', 'node_modules', 'tools', 'scripts']) assert.ok(!fs.existsSync(path.join(ext.extensionPath, f)), `should not contain ${f}`);
     });
 
