@@ -336,9 +336,17 @@ export function whatIfsForGraph(graph: LayerGraph, kinds: readonly string[], opt
   return out;
 }
 
-/** What-ifs for the fixes that the rules attached to findings (Fix.whatIf). */
+/**
+ * What-ifs for the findings: first the variants of their code fixes (Fix.whatIf), then the remedies a
+ * rule names without a code edit (`data.whatIf`, comma-separated: DeepNorm, residual scaling, and every
+ * remedy for model.json findings, which have no edits).
+ */
 export function whatIfsForFindings(graph: LayerGraph, findings: readonly Finding[], opts: SimOptions = {}): WhatIf[] {
   const kinds: string[] = [];
   for (const f of findings) for (const fx of f.fixes) if (fx.whatIf) kinds.push(fx.whatIf);
+  for (const f of findings) {
+    const named = f.data?.whatIf;
+    if (typeof named === 'string') kinds.push(...named.split(',').map((k) => k.trim()));
+  }
   return whatIfsForGraph(graph, kinds, opts);
 }

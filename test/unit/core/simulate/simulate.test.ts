@@ -165,6 +165,21 @@ describe('simulate: what-if variants', function () {
     assert.ok(Math.abs(Math.sqrt(k.args.scale) - 0.2686) < 1e-3);
   });
 
+  it('also runs the remedies a finding names without a code edit (data.whatIf), once each', () => {
+    const g = residualMlp({ blocks: 8, width: 32, style: 'post-ln', init: 'glorotUniform' });
+    const finding = {
+      ruleId: 'post-ln-deep',
+      severity: 'warning' as const,
+      message: 'm',
+      span: g.span,
+      related: [],
+      fixes: [{ title: 't', edits: [], whatIf: 'pre-ln-residual' }],
+      data: { whatIf: 'pre-ln-residual, deepnorm' },
+    };
+    const kinds = whatIfsForFindings(g, [finding], { width: 32, batch: 16 }).map((w) => w.fix);
+    assert.deepEqual(kinds, ['pre-ln-residual', 'deepnorm']);
+  });
+
   it('runs the what-ifs named by findings (Fix.whatIf) and attaches results to a report', () => {
     const g = mlp({ depth: 24, width: 64 });
     const span = g.span;
