@@ -618,9 +618,17 @@ export function installGlobals(ev: Evaluator, env: Env): void {
     });
   for (const e of ['Error', 'TypeError', 'RangeError', 'ValueError']) env.declare(e, errorCtor(e), false);
 
-  for (const f of ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'requestAnimationFrame', 'queueMicrotask', 'alert']) {
-    env.declare(f, b(f, () => undefined), false);
+  for (const f of ['setTimeout', 'setInterval', 'requestAnimationFrame', 'queueMicrotask']) {
+    env.declare(
+      f,
+      b(f, (_t, args) => {
+        ev.escape(args);
+        return undefined;
+      }),
+      false,
+    );
   }
+  for (const f of ['clearTimeout', 'clearInterval', 'alert']) env.declare(f, b(f, () => undefined), false);
   env.declare('require', b('require', (_t, args, node) => {
     const spec = args[0];
     if (typeof spec !== 'string' || !node) return new UnknownVal('require(…)');

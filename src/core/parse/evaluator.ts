@@ -590,7 +590,7 @@ export class Evaluator {
     E[K.OmittedExpression] = () => undefined;
     E[K.RegularExpressionLiteral] = (n) => this.unknownOf(n);
     E[K.TaggedTemplateExpression] = (n) => this.unknownOf(n);
-    E[K.YieldExpression] = (n) => this.unknownOf(n);
+    E[K.YieldExpression] = (n) => this.evalYield(n as TS.YieldExpression);
     E[K.JsxElement] = (n) => this.unknownOf(n);
     E[K.JsxSelfClosingElement] = (n) => this.unknownOf(n);
     E[K.JsxFragment] = (n) => this.unknownOf(n);
@@ -1140,7 +1140,8 @@ export class Evaluator {
       return;
     }
     if (o instanceof LayerVal || o instanceof ModelVal) return;
-    // Writes to unknown objects (DOM, globals) are ignored.
+    // Writes to unknown objects (DOM, globals) are ignored, but a handler stored there may run later.
+    if (o instanceof UnknownVal) this.escape([v]);
   }
 
   /** Assignment to an expression target (identifier, property, element, destructuring literal). */
@@ -1268,15 +1269,43 @@ export class Evaluator {
     if (fn instanceof FunctionVal) return this.callFunction(fn, thisVal, args, node);
     if (fn instanceof BuiltinVal) return fn.fn(thisVal, args, node);
     if (fn instanceof TfRef) return this.tf.call(fn.path, args, node, thisVal);
+    // An unknown function (a library, the DOM, a promise of run-time data) may call the callbacks it gets.
+    this.escape(args);
     if (fn instanceof UnknownVal) return new UnknownVal(`${fn.label}(…)`);
     return node ? this.unknownOf(node) : new UnknownVal('a call');
   }
 
+  /** Functions of the analysed file handed to code the analysis cannot see (event handlers, .then callbacks). */
+  readonly escaped: FunctionVal[] = [];
+
+  escape(values: Value[]): void {
+    for (const v of values) if (v instanceof FunctionVal && v.mod === this.main && this.escaped.length < 10_000) this.escaped.push(v);
+  }
+
+  /** Values yielded by the generator being run (generators are run to completion, eagerly). */
+  private yields: Value[][] = [];
+
+  private evalYield(n: TS.YieldExpression): Value {
+    const out = this.yields[this.yields.length - 1];
+    if (!out) return this.unknownOf(n);
+    const v = n.expression ? this.ev(n.expression) : undefined;
+    if (n.asteriskToken) {
+      const items = iterableItems(this, v);
+      if (items) out.push(...items);
+      else this.note('assumption', `yield* of ${v instanceof UnknownVal ? v.label : 'a value that is not an array'}: left out.`, n);
+    } else out.push(v);
+    if (out.length > this.limits.maxLoopIterations) {
+      this.loopAllowed(out.length, n);
+      throw new UserThrow(undefined);
+    }
+    return undefined;
+  }
+
   /** Calls a user function: fresh environment, parameters bound (defaults applied), bounded depth. */
-  callFunction(fn: FunctionVal, thisVal: Value, args: Value[], node: TS.Node | undefined, root = false): Value {
+  callFunction(fn: FunctionVal, thisVal: Value, args: Value[], node: TS.Node | undefined, root = false, generatorBody = false): Value {
     const ts = this.ts;
     const decl = fn.decl;
-    if ((decl as TS.FunctionDeclaration).asteriskToken) return new UnknownVal(`generator ${fn.name || 'function'}`);
+    if ((decl as TS.FunctionDeclaration).asteriskToken && !generatorBody) return this.runGenerator(fn, thisVal, args, node);
     if (this.frame.depth + 1 > this.limits.maxCallDepth) {
       const key = node ?? decl;
       if (!this.reportedDepthLimit.has(key)) {
@@ -1318,6 +1347,21 @@ export class Evaluator {
     }
   }
 
+  /** A generator, run eagerly: its yields become an array (for..of, spread and Array.from iterate it). */
+  private runGenerator(fn: FunctionVal, thisVal: Value, args: Value[], node: TS.Node | undefined): Value {
+    const out: Value[] = [];
+    this.yields.push(out);
+    const depth = this.yields.length;
+    try {
+      this.callFunction(fn, thisVal, args, node, false, true);
+    } catch (e) {
+      if (!(e instanceof UserThrow)) throw e;
+    } finally {
+      this.yields.length = depth - 1;
+    }
+    return new ArrayVal(out);
+  }
+
   private bindParams(fn: FunctionVal, args: Value[], env: Env, root: boolean): void {
     const ts = this.ts;
     const params = fn.decl.parameters;
@@ -1345,7 +1389,7 @@ export class Evaluator {
         v =
           pname === 'tf'
             ? new TfRef([])
-            : new UnknownVal(`parameter '${pname}' of ${fn.name || 'an uncalled function'} (no default, and no call in this file supplies it)`);
+            : new UnknownVal(`parameter '${pname}' of ${fn.name || 'a callback'} (no default, and no call in this file supplies it)`);
       } else if (v instanceof UnknownVal && p.initializer) {
         const d = this.ev(p.initializer);
         this.note('assumption', `Argument for parameter ${pname} of ${fn.name || 'a function'} is ${v.label}, not known statically: assumed its default ${this.snippet(p.initializer, 40)}.`, p);

@@ -64,6 +64,17 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
   const modExports = ev.moduleExports(mod);
   if (modExports !== mod.exports) visit(modExports, 'exports', 0);
 
+  // Callbacks handed to code the analysis cannot see (event handlers, promise callbacks, timers).
+  const escapedFrom = (start: number) => {
+    const out: Candidate[] = [];
+    for (const fn of ev.escaped.slice(start)) {
+      if (seen.has(fn.decl)) continue;
+      seen.add(fn.decl);
+      out.push({ pos: fn.decl.pos, name: fn.name, decl: fn.decl, run: () => void ev.callFunction(fn, fn.lexicalThis, [], fn.decl, true) });
+    }
+    return out;
+  };
+  cands.push(...escapedFrom(0));
   for (const cls of classes) {
     if (isLayerSubclass(cls)) continue;
     const getInstance = (): ObjectVal => {
@@ -96,14 +107,20 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
       cands.push({ pos: m.decl.pos, name: key, decl: m.decl, run: () => void ev.callFunction(m, cls, [], m.decl, true) });
     }
   }
-  if (cands.length === 0) return;
-
   const counts = nameCounts(mod.text, new Set(cands.map((c) => c.name)));
   const referenced = (c: Candidate) => (counts.get(c.name) ?? 0) > 1;
   cands.sort((a, b) => Number(referenced(a)) - Number(referenced(b)) || a.pos - b.pos);
   // Each builder gets a share of the remaining budget, so one runaway builder cannot starve the others.
   const share = Math.max(1000, Math.floor(ev.limits.maxEvalSteps / 4));
-  for (const c of cands) {
+  let escapedSeen = ev.escaped.length;
+  for (let i = 0; ; ) {
+    // Handlers registered by the builders analysed so far join the queue.
+    if (ev.escaped.length > escapedSeen) {
+      cands.push(...escapedFrom(escapedSeen));
+      escapedSeen = ev.escaped.length;
+    }
+    if (i >= cands.length) break;
+    const c = cands[i++];
     if (ev.calledDecls.has(c.decl)) continue;
     const before = ev.models.length;
     ev.stepCap = ev.steps + share;

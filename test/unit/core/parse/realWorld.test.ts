@@ -133,3 +133,17 @@ describe('parse/source: real-world style files', () => {
     assert.equal(weightedCount(vae), 5);
   });
 });
+
+describe('parse/source: callbacks and generators', () => {
+  it('analyses callbacks handed to unknown code (promise chains, DOM handlers, timers) and runs generators eagerly', () => {
+    const { result } = parseFixture('realWorld/callbacks.js');
+    assert.deepEqual(
+      result.graphs.map((g) => g.name),
+      ['fromConfig', 'clicked', 'later'],
+    );
+    const g = graphNamed(result, 'fromConfig');
+    assert.deepEqual(classNames(g), ['InputLayer', 'Dense', 'Dense', 'Dense', 'Dropout', 'Dense']);
+    assert.equal(g.nodes[1].written.units, '<unknown>');
+    assert.ok(g.notes.some((n) => n.kind === 'assumption' && /'cfg'/.test(n.message)));
+  });
+});
