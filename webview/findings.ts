@@ -38,7 +38,7 @@ export function renderDiff(doc: Document, hunks: DiffHunk[], file: string): HTML
   const box = el(doc, 'div', { class: 'diff', role: 'group', 'aria-label': 'Proposed edit as a diff' });
   box.appendChild(el(doc, 'div', { class: 'diff-file' }, file));
   for (const h of hunks) {
-    box.appendChild(el(doc, 'div', { class: 'diff-hunk' }, `@@ line ${h.oldStart} @@`));
+    box.appendChild(el(doc, 'div', { class: 'diff-hunk' }, `@@ line ${h.oldStart} @@`, h.note ? el(doc, 'span', { class: 'diff-note' }, ` ${h.note}`) : null));
     const pre = el(doc, 'pre', { class: 'diff-lines' });
     for (const l of h.lines) {
       const mark = l.kind === 'add' ? '+' : l.kind === 'del' ? '-' : ' ';

@@ -123,7 +123,7 @@ const shortStr: Check = (v, at, e) => {
 };
 
 const diffLine = obj({ kind: oneOf('context', 'add', 'del'), line: int, text: str });
-const diffMap = record(arr(obj({ oldStart: int, lines: arr(diffLine) })));
+const diffMap = record(arr(obj({ oldStart: int, lines: arr(diffLine), note: opt(str) })));
 
 const hostChecks: { [K in HostMessage['type']]: Check } = {
   report: obj({ type: str, report: analysisReport, uri: opt(str), stale: opt(bool), canApplyFixes: opt(bool), diffs: opt(diffMap) }),

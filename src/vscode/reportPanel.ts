@@ -6,10 +6,9 @@
  */
 import * as vscode from 'vscode';
 import type { AnalysisService } from './analysisService';
-import type { AnalysisReport } from '../core/report/types';
 import type { Span } from '../core/graph/types';
-import { fixKey, fixToHunks } from '../core/report/diff';
-import { assertNever, parseViewState, parseWebviewMessage, type DiffMap, type HostMessage, type WebviewMessage } from '../protocol/messages';
+import { assertNever, parseViewState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/messages';
+import { documentDiffs, makeNonce, reportPageHtml } from './reportPage';
 import { fixId } from './fixes';
 
 export const REPORT_VIEW_TYPE = 'stabilityLens.report';
@@ -20,48 +19,14 @@ export type ReportSource = Pick<
   'get' | 'onDidUpdate' | 'onDidChangeBusy' | 'isBusy' | 'requestFull' | 'applyFix' | 'revealSpan' | 'analysisReport' | 'isCandidate' | 'log'
 >;
 
-function nonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  for (let i = 0; i < 32; i++) s += chars.charAt(Math.floor(Math.random() * chars.length));
-  return s;
-}
-
-/** The webview page: strict CSP with a nonce, the bundle and the stylesheet from dist/ and media/. */
+/** The webview page for this extension's dist/ and media/. */
 export function webviewHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, extensionUri: vscode.Uri): string {
-  const n = nonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css'));
-  const csp = [`default-src 'none'`, `script-src 'nonce-${n}'`, `style-src ${webview.cspSource} 'nonce-${n}'`, `img-src ${webview.cspSource} data:`].join('; ');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" nonce="${n}" href="${css.toString()}">
-<title>Stability Report</title>
-</head>
-<body>
-<div id="root"></div>
-<script nonce="${n}" src="${script.toString()}"></script>
-</body>
-</html>`;
-}
-
-/** The diff of every fix against the document text (file index 0: the panel shows one file). */
-export function documentDiffs(report: AnalysisReport, text: string): DiffMap {
-  const out: DiffMap = {};
-  const file = report.files[0];
-  if (!file) return out;
-  file.models.forEach((m, mi) =>
-    m.findings.forEach((f, fi) =>
-      f.fixes.forEach((fix, xi) => {
-        if (fix.edits.length && fix.edits.every((e) => e.span.file === file.path)) out[fixKey(0, mi, fi, xi)] = fixToHunks(fix, text);
-      }),
-    ),
-  );
-  return out;
+  return reportPageHtml({
+    cspSource: webview.cspSource,
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+    cssUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css')).toString(),
+    nonce: makeNonce(),
+  });
 }
 
 export class ReportPanel implements vscode.Disposable {

@@ -15,6 +15,17 @@ export interface DiffHunk {
   /** 1-based first line of the old text the hunk covers. */
   oldStart: number;
   lines: DiffLine[];
+  /** Without the source: what the edit does to the old text ("replaces line 12, columns 9–54"). */
+  note?: string;
+}
+
+function describeSpan(e: TextEdit): string | undefined {
+  const { start, end } = e.span;
+  if (start.line === end.line && start.character === end.character) return undefined;
+  const what = e.newText === '' ? 'removes' : 'replaces';
+  return start.line === end.line
+    ? `${what} line ${start.line + 1}, columns ${start.character + 1}–${end.character}`
+    : `${what} line ${start.line + 1} column ${start.character + 1} to line ${end.line + 1} column ${end.character}`;
 }
 
 function offsetOf(lines: string[], line: number, character: number): number {
@@ -41,13 +52,17 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
 export function fixToHunks(fix: Fix, source?: string, context = 2): DiffHunk[] {
   const edits = [...fix.edits].sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
   if (source === undefined) {
-    return edits.map((e) => ({
-      oldStart: e.span.start.line + 1,
-      lines: e.newText
-        .replace(/^\n/, '')
-        .split('\n')
-        .map((text, i) => ({ kind: 'add' as const, line: e.span.start.line + 1 + i, text })),
-    }));
+    return edits.map((e) => {
+      const note = describeSpan(e);
+      const lines =
+        e.newText === ''
+          ? []
+          : e.newText
+              .replace(/^\n/, '')
+              .split('\n')
+              .map((text, i) => ({ kind: 'add' as const, line: e.span.start.line + 1 + i, text }));
+      return note ? { oldStart: e.span.start.line + 1, lines, note } : { oldStart: e.span.start.line + 1, lines };
+    });
   }
   const oldLines = source.split('\n');
   // Group edits whose context windows overlap.

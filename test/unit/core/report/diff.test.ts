@@ -45,5 +45,10 @@ describe('report diff', () => {
   it('without the source: the inserted lines and where', () => {
     const fix: Fix = { title: 'ln', edits: [{ span: sp(3, 60, 3, 60), newText: '\n  m.add(tf.layers.layerNormalization());' }] };
     assert.deepEqual(fixToHunks(fix), [{ oldStart: 4, lines: [{ kind: 'add', line: 4, text: '  m.add(tf.layers.layerNormalization());' }] }]);
+    // A replacement or a removal says which text it touches.
+    const rep: Fix = { title: 'r', edits: [{ span: sp(3, 38, 3, 56), newText: 'x' }, { span: sp(5, 0, 5, 10), newText: '' }] };
+    const [a, b] = fixToHunks(rep);
+    assert.equal(a.note, 'replaces line 4, columns 39–56');
+    assert.deepEqual(b, { oldStart: 6, lines: [], note: 'removes line 6, columns 1–10' });
   });
 });
