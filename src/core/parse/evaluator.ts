@@ -277,7 +277,7 @@ export class Evaluator {
     const cached = this.modules.get(path);
     if (cached) return cached;
     const ts = this.ts;
-    const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+    const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
     const mod = makeModule(path, sf, text, this.globalEnv);
     this.modules.set(path, mod);
     this.importDepth++;

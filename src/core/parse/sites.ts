@@ -12,6 +12,52 @@ export function positionAt(mod: ModuleInfo, pos: number): Position {
   return { line: lc.line, character: lc.character };
 }
 
+/**
+ * Parent pointers on the path from the file to `node`. Files are parsed without parents (setting them all
+ * costs a fifth of the parse); the few nodes whose context matters (layer sites) get them here, by a descent
+ * that binary-searches node lists, so a query costs O(depth x log(width)).
+ */
+export function ensureParents(mod: ModuleInfo, target: TS.Node): void {
+  if (target.parent || target === mod.sf) return;
+  const ts = getTs();
+  const { pos, end } = target;
+  let cur: TS.Node = mod.sf;
+  for (let depth = 0; depth < 1000; depth++) {
+    let next: TS.Node | undefined;
+    ts.forEachChild(
+      cur,
+      (c) => {
+        if (c.pos <= pos && end <= c.end) {
+          next = c;
+          return true;
+        }
+        return undefined;
+      },
+      (arr) => {
+        let lo = 0;
+        let hi = arr.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (arr[mid].end < end) lo = mid + 1;
+          else hi = mid;
+        }
+        // Zero-width and same-range neighbours: take the first that contains the target.
+        for (let i = lo; i < arr.length && arr[i].pos <= pos; i++) {
+          if (arr[i].pos <= pos && end <= arr[i].end) {
+            next = arr[i];
+            return true;
+          }
+        }
+        return undefined;
+      },
+    );
+    if (!next) return;
+    if (!next.parent) (next as { parent: TS.Node }).parent = cur;
+    if (next === target) return;
+    cur = next;
+  }
+}
+
 const spanCache = new WeakMap<TS.Node, Span>();
 
 /** The span of a node (cached: a factory call in a loop is asked for its span once per iteration). */
@@ -152,6 +198,7 @@ export function creationSite(mod: ModuleInfo, node: TS.Node, layersNamespace: st
 
 function makeCreationSite(mod: ModuleInfo, node: TS.Node, layersNamespace: string | undefined): CodeSite {
   const ts = getTs();
+  ensureParents(mod, node);
   const { outer, parent } = outerExpression(node);
   const kind = parent && ts.isArrayLiteralExpression(parent) ? 'arrayElement' : 'other';
   const start = outer.getStart(mod.sf);
@@ -172,6 +219,7 @@ export function addCallSite(mod: ModuleInfo, call: TS.Node, layersNamespace: str
 
 function makeAddCallSite(mod: ModuleInfo, call: TS.Node, layersNamespace: string | undefined): CodeSite | undefined {
   const ts = getTs();
+  ensureParents(mod, call);
   const { parent } = outerExpression(call);
   if (!parent || !ts.isExpressionStatement(parent)) return undefined;
   const site: CodeSite = {
@@ -191,6 +239,7 @@ export function applyCallSite(mod: ModuleInfo, call: TS.CallExpression, layersNa
 
 function makeApplyCallSite(mod: ModuleInfo, call: TS.CallExpression, layersNamespace: string | undefined): CodeSite | undefined {
   const ts = getTs();
+  ensureParents(mod, call);
   const { parent } = outerExpression(call);
   if (!parent) return undefined;
   let stmt: TS.Node | undefined;

@@ -75,7 +75,7 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
     return result;
   }
   const ts = getTs();
-  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
   result.suppressions = findSuppressions(ts, sf, text);
 
   const at = (pos: number) => {
