@@ -276,7 +276,18 @@ export class TfApi {
       ev.note('unsupported', `tf.layers.${factory} is not a tfjs layer factory the analyser knows: treated as a layer of class ${className}.`, node, mod, scope.s);
     }
     const written = this.configOf(cfg, `tf.layers.${factory}`, node, scope);
-    const config = resolveConfig(className, written);
+    let config: Config;
+    if (className === 'InputLayer') {
+      // tf.layers.inputLayer({inputShape}) holds batchInputShape = [batchSize ?? null, ...inputShape].
+      const shape = written.inputShape;
+      const derived: Config = { ...written };
+      if (!Array.isArray(written.batchInputShape) && Array.isArray(shape)) {
+        derived.batchInputShape = [typeof written.batchSize === 'number' ? written.batchSize : null, ...shape.map((d) => (typeof d === 'number' ? d : null))];
+        delete derived.inputShape;
+        delete derived.batchSize;
+      }
+      config = resolveConfig(className, derived);
+    } else config = resolveConfig(className, written);
     const ns = this.nsText(node);
     return new LayerVal(
       ++ev.uid,

@@ -371,3 +371,31 @@ describe('parse/source: project imports', () => {
     assert.equal(result.graphs.length, 1);
   });
 });
+
+describe('parse/source: tricky evaluation', () => {
+  const facts = () => parseFixture('tricky.ts').result;
+  const units = (name: string) => graphNamed(facts(), name).nodes.map((n) => n.config.units ?? n.config.filters ?? null);
+
+  it('keeps per-iteration loop bindings in closures and follows recursion with a base case', () => {
+    assert.deepEqual(units('closures'), [null, 1, 2, 3]);
+    assert.deepEqual(graphNamed(facts(), 'closures').nodes[0].config.batchInputShape, [null, 2], 'inputLayer({inputShape})');
+    assert.deepEqual(units('recursive'), [null, 5, 4, 3, 2, 1]);
+  });
+
+  it('reads static fields and getters, destructured function results, while with i += 2', () => {
+    assert.deepEqual(units('statics'), [null, 16, 18, 20, 8, 4]);
+    assert.equal(graphNamed(facts(), 'statics').nodes[1].config.activation, 'tanh');
+  });
+
+  it('builds parallel branches with map, a functional block inside a sequential, and entries-driven dispatch', () => {
+    const inc = graphNamed(facts(), 'inception');
+    assert.deepEqual(inc.nodes[4].inputs, ['n1', 'n2', 'n3']);
+    assert.deepEqual(inc.nodes[4].outputShape, [null, 10, 24]);
+    const swf = graphNamed(facts(), 'seqWithFunc');
+    assert.deepEqual(classNames(swf), ['InputLayer', 'Dense', 'Dense']);
+    assert.equal(swf.nodes[1].fromModel, 'funcBlock');
+    assert.deepEqual(swf.nodes[0].config.batchInputShape, [null, 4], "a functional first layer brings its own input");
+    assert.deepEqual(classNames(graphNamed(facts(), 'fromEntries')), ['InputLayer', 'Conv2D', 'Flatten', 'Dense']);
+    assert.deepEqual(graphNamed(facts(), 'fromEntries').nodes[2].outputShape, [null, 144]);
+  });
+});
