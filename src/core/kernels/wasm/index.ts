@@ -195,29 +195,44 @@ class Heap {
   }
 }
 
+/** How a kernel argument is used: read (copied in when plain), written (copied out when plain), or both. */
+const IN = 1;
+const OUT = 2;
+
 class WasmBackend implements WasmKernelBackend {
   readonly name = 'wasm' as const;
   private readonly heap: Heap;
   /** Every SharedArrayBuffer object the memory has handed out (a new one after each grow). */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
+  /** A Float32Array over the whole memory, refreshed after growth (used to copy plain arrays in and out). */
+  private whole: Float32Array = new Float32Array(0);
   private scratchOff = 0;
   private scratchSize = 0;
   private readonly matmulWork: number;
+  /** Per-call argument table (no per-call allocation on the hot path). */
+  private readonly ptr: number[] = [];
+  private readonly args: Float32Array[] = [];
+  private readonly modes: number[] = [];
+  private nargs = 0;
 
   constructor(private readonly ex: Exports) {
     this.heap = new Heap(ex.memory, ex.heapBase());
     this.matmulWork = ex.matmulWorkBytes();
   }
 
-  private get buffer(): ArrayBufferLike {
+  /** The current Float32Array over all of memory (re-created only when the memory has grown). */
+  private heapF32(): Float32Array {
     const b = this.ex.memory.buffer;
-    this.buffers.add(b);
-    return b;
+    if (this.whole.buffer !== b) {
+      this.buffers.add(b);
+      this.whole = new Float32Array(b);
+    }
+    return this.whole;
   }
 
   alloc(n: number): Float32Array {
     const off = this.heap.allocBytes(n * 4);
-    const v = new Float32Array(this.buffer, off, n);
+    const v = new Float32Array(this.heapF32().buffer, off, n);
     v.fill(0);
     return v;
   }
@@ -231,8 +246,8 @@ class WasmBackend implements WasmKernelBackend {
   }
 
   isView(a: Float32Array): boolean {
-    this.buffers.add(this.ex.memory.buffer);
-    return this.buffers.has(a.buffer);
+    const b = a.buffer;
+    return b === this.heapF32().buffer || this.buffers.has(b);
   }
 
   stats(): { memoryBytes: number; allocatedBytes: number; blocks: number } {
@@ -250,51 +265,63 @@ class WasmBackend implements WasmKernelBackend {
     return this.scratchOff;
   }
 
+  private arg(a: Float32Array, mode: number): void {
+    this.args[this.nargs] = a;
+    this.modes[this.nargs] = mode;
+    this.nargs++;
+  }
+
   /**
-   * Places the arguments: views in place, plain arrays in scratch (copied in when `input`).
-   * Returns their byte offsets and a function that copies plain outputs back.
+   * Places the arguments registered with arg(): views in place, plain arrays in scratch after `extraBytes` of
+   * kernel work space (the same plain array given twice shares one copy). Copies inputs in; fills this.ptr.
+   * Returns the work pointer.
    */
-  private place(args: { a: Float32Array; input: boolean; output: boolean }[], extraBytes: number): { ptr: number[]; work: number; finish: () => void } {
-    const ptr: number[] = new Array<number>(args.length);
-    const seen = new Map<Float32Array, number>();
+  private place(extraBytes: number): number {
+    const n = this.nargs;
+    const { ptr, args, modes } = this;
     let need = alignUp(extraBytes, ALIGN);
-    const plainIdx: number[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i].a;
-      if (this.isView(a)) ptr[i] = a.byteOffset;
-      else if (!seen.has(a)) {
-        seen.set(a, need);
+    // First pass: offsets relative to the scratch base (-1 - offset marks plain arrays), views absolute.
+    for (let i = 0; i < n; i++) {
+      const a = args[i];
+      if (this.isView(a)) {
+        ptr[i] = a.byteOffset;
+        continue;
+      }
+      let j = 0;
+      while (j < i && args[j] !== a) j++;
+      if (j < i) {
+        ptr[i] = ptr[j];
+        modes[j] |= modes[i];
+        modes[i] = 0;
+      } else {
+        ptr[i] = -1 - need;
         need += alignUp(a.length * 4, ALIGN);
-        plainIdx.push(i);
       }
     }
     const base = this.scratch(need);
-    const work = base;
-    for (let i = 0; i < args.length; i++) {
-      const rel = seen.get(args[i].a);
-      if (rel !== undefined) ptr[i] = base + rel;
-    }
-    const buf = this.buffer;
-    const copied = new Set<Float32Array>();
-    for (const i of plainIdx) {
-      const { a, input } = args[i];
-      const needsIn = args.some((o) => o.a === a && o.input) || input;
-      if (needsIn && !copied.has(a)) {
-        new Float32Array(buf, ptr[i], a.length).set(a);
-        copied.add(a);
+    const heap = this.heapF32();
+    for (let i = 0; i < n; i++) {
+      if (ptr[i] < 0) {
+        ptr[i] = base + (-1 - ptr[i]);
+        if (modes[i] & IN) heap.set(args[i], ptr[i] >>> 2);
       }
     }
-    const finish = (): void => {
-      const out = this.buffer;
-      const done = new Set<Float32Array>();
-      for (let i = 0; i < args.length; i++) {
-        const { a, output } = args[i];
-        if (!output || done.has(a) || !seen.has(a)) continue;
-        a.set(new Float32Array(out, ptr[i], a.length));
-        done.add(a);
+    return base;
+  }
+
+  /** Copies plain outputs back and clears the argument table. */
+  private finish(): void {
+    const heap = this.heapF32();
+    const { ptr, args, modes } = this;
+    for (let i = 0; i < this.nargs; i++) {
+      const a = args[i];
+      if (modes[i] & OUT && !this.isView(a)) {
+        const p = ptr[i] >>> 2;
+        a.set(heap.subarray(p, p + a.length));
       }
-    };
-    return { ptr, work, finish };
+    }
+    args.fill(EMPTY, 0, this.nargs);
+    this.nargs = 0;
   }
 
   layerNormForward(
@@ -317,20 +344,16 @@ class WasmBackend implements WasmKernelBackend {
     checkLen('mean', mu, rows);
     checkLen('rstd', rs, rows);
     if (rows === 0 || cols === 0) return y;
-    const pl = this.place(
-      [
-        { a: x, input: true, output: false },
-        { a: gamma, input: true, output: false },
-        { a: beta, input: true, output: false },
-        { a: y, input: false, output: true },
-        { a: mu, input: false, output: mean !== undefined },
-        { a: rs, input: false, output: rstd !== undefined },
-      ],
-      16,
-    );
-    const [px, pg, pb, py, pm, pr] = pl.ptr;
-    this.ex.layerNormForward(px, pg, pb, py, pm, pr, rows, cols, p.epsilon, pl.work);
-    pl.finish();
+    this.arg(x, IN);
+    this.arg(gamma, IN);
+    this.arg(beta, IN);
+    this.arg(y, OUT);
+    this.arg(mu, mean ? OUT : 0);
+    this.arg(rs, rstd ? OUT : 0);
+    const work = this.place(16);
+    const q = this.ptr;
+    this.ex.layerNormForward(q[0], q[1], q[2], q[3], q[4], q[5], rows, cols, p.epsilon, work);
+    this.finish();
     return y;
   }
 
@@ -361,22 +384,18 @@ class WasmBackend implements WasmKernelBackend {
       dbeta.fill(0);
       return { dx, dgamma, dbeta };
     }
-    const pl = this.place(
-      [
-        { a: dy, input: true, output: false },
-        { a: x, input: true, output: false },
-        { a: gamma, input: true, output: false },
-        { a: mean, input: true, output: false },
-        { a: rstd, input: true, output: false },
-        { a: dx, input: false, output: true },
-        { a: dgamma, input: false, output: true },
-        { a: dbeta, input: false, output: true },
-      ],
-      this.ex.layerNormBackwardWorkBytes(cols),
-    );
-    const [pdy, px, pg, pm, pr, pdx, pdg, pdb] = pl.ptr;
-    this.ex.layerNormBackward(pdy, px, pg, pm, pr, pdx, pdg, pdb, rows, cols, pl.work);
-    pl.finish();
+    this.arg(dy, IN);
+    this.arg(x, IN);
+    this.arg(gamma, IN);
+    this.arg(mean, IN);
+    this.arg(rstd, IN);
+    this.arg(dx, OUT);
+    this.arg(dgamma, OUT);
+    this.arg(dbeta, OUT);
+    const work = this.place(this.ex.layerNormBackwardWorkBytes(cols));
+    const q = this.ptr;
+    this.ex.layerNormBackward(q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], rows, cols, work);
+    this.finish();
     return { dx, dgamma, dbeta };
   }
 
@@ -391,20 +410,18 @@ class WasmBackend implements WasmKernelBackend {
     checkLen('out', c, m * n);
     if (m === 0 || n === 0) return c;
     if (c === a || c === b) throw new RangeError('matmul: out must not alias a or b');
-    const pl = this.place(
-      [
-        { a, input: true, output: false },
-        { a: b, input: true, output: false },
-        { a: c, input: accumulate, output: true },
-      ],
-      this.matmulWork,
-    );
-    const [pa, pb, pc] = pl.ptr;
-    this.ex.matmul(transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, m, n, k, pa, transA ? m : k, pb, transB ? k : n, pc, n, pl.work);
-    pl.finish();
+    this.arg(a, IN);
+    this.arg(b, IN);
+    this.arg(c, accumulate ? IN | OUT : OUT);
+    const work = this.place(this.matmulWork);
+    const q = this.ptr;
+    this.ex.matmul(transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, m, n, k, q[0], transA ? m : k, q[1], transB ? k : n, q[2], n, work);
+    this.finish();
     return c;
   }
 }
+
+const EMPTY = new Float32Array(0);
 
 function checkLen(name: string, a: Float32Array, n: number): void {
   if (a.length !== n) throw new RangeError(`wasm kernel: ${name} has length ${a.length}, expected ${n}`);
