@@ -24,6 +24,8 @@ export class App {
   private plotWidth = 560;
   private resizeObserver?: ResizeObserver;
   private pendingScrollTo?: string;
+  /** The saved window scroll position, applied once the first report is on the page. */
+  private restoreScrollY: number;
 
   constructor(
     private readonly doc: Document,
@@ -32,6 +34,7 @@ export class App {
     state?: ViewState,
   ) {
     this.state = state ?? defaultViewState();
+    this.restoreScrollY = this.state.scrollY;
   }
 
   /** Starts the host handshake (VS Code) and observes size changes for the plots. */
@@ -221,7 +224,10 @@ export class App {
       const t = inner.get(e.dataset.scrollKey ?? '');
       if (t !== undefined) e.scrollTop = t;
     });
-    if (win && win.scrollY !== scrollY) win.scrollTo(0, scrollY);
+    if (win && this.view && this.restoreScrollY > 0) {
+      win.scrollTo(0, this.restoreScrollY);
+      this.restoreScrollY = 0;
+    } else if (win && win.scrollY !== scrollY) win.scrollTo(0, scrollY);
     if (focusKey) {
       const target = Array.from(this.root.querySelectorAll<HTMLElement>('[data-key]')).find((e) => e.getAttribute('data-key') === focusKey);
       target?.focus({ preventScroll: true });

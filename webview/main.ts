@@ -30,7 +30,6 @@ function boot(): void {
     const app = new App(document, root, host, state);
     window.addEventListener('message', (ev: MessageEvent) => app.handle(ev.data));
     app.start();
-    if (state.scrollY) requestAnimationFrame(() => window.scrollTo(0, state.scrollY));
     return;
   }
   const host: Host = {
