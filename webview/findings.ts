@@ -104,7 +104,7 @@ export function renderFindings(doc: Document, model: ModelReport, file: string, 
     card.appendChild(el(doc, 'p', { class: 'message' }, f.message));
 
     // The numbers behind it.
-    const data = Object.entries(f.data ?? {}).filter(([k]) => k !== 'citation');
+    const data = Object.entries(f.data ?? {}).filter(([k]) => k !== 'citation' && k !== 'whatIf');
     if (data.length) {
       const dl = el(doc, 'dl', { class: 'numbers' });
       for (const [k, v] of data) dl.append(el(doc, 'dt', {}, dataLabel(k)), el(doc, 'dd', {}, typeof v === 'number' ? formatNumber(v, 3) : String(v)));
@@ -124,6 +124,13 @@ export function renderFindings(doc: Document, model: ModelReport, file: string, 
     else links.appendChild(el(doc, 'span', { class: 'where' }, `${f.span.file}:${f.span.start.line + 1}`));
     links.appendChild(button(doc, { class: 'link', 'data-key': `finding:${di}:why` }, 'Why does depth do this?', () => actions.openExplainer()));
     card.appendChild(links);
+
+    // A remedy simulated without a code edit (the finding names it in data.whatIf).
+    const named = f.data?.whatIf;
+    if (typeof named === 'string' && !f.fixes.some((x) => x.whatIf === named)) {
+      const wi = whatIfLine(doc, model, named);
+      if (wi) card.appendChild(wi);
+    }
 
     // Fixes.
     f.fixes.forEach((fix, xi) => {

@@ -102,6 +102,16 @@ describe('webview report', () => {
     deepEqual(calls, ['fix encoder 0 1', 'explainer true', 'reveal 11']);
   });
 
+  it('a remedy the finding names without an edit (data.whatIf) shows its simulated result', () => {
+    const r = fixtures.postLnTransformer();
+    const f = r.files[0].models[0].findings[1];
+    f.data = { ...f.data, whatIf: 'deepnorm' };
+    const page = renderReport(dom.document, view(r), state(), { plotWidth: 600 }, actionsLog([]));
+    const card = page.querySelectorAll('article.finding')[1];
+    ok((card.querySelector('.whatif')?.textContent ?? '').includes('with DeepNorm'), card.textContent ?? '');
+    ok(!texts(card, '.numbers dt').includes('what if'), 'not listed as a number');
+  });
+
   it('findings in the HTML export: the edit as a diff, no buttons', () => {
     const m = fixtures.plainMlp().files[0].models[0];
     const source = Array.from({ length: 14 }, (_, i) => (i === 7 ? "    model.add(tf.layers.dense({units: 256, activation: 'relu'}));" : `// line ${i + 1}`)).join('\n');
