@@ -57,6 +57,8 @@ export interface NodeOutput {
   /** pre-activation (for saturation) and activation name (for dead units). */
   pre?: Val;
   activation?: ActivationName;
+  /** Backward of the part before the activation (dL/dpre -> inputs), for a loss head at the output. */
+  preBack?: Backward;
 }
 
 const LN10 = Math.LN10;
@@ -918,6 +920,9 @@ export interface RunnerRecord {
   activation?: ActivationName;
   weightGrad?: { log10Norm: number };
   grad?: Val;
+  preBack?: Backward;
+  /** An output whose activation is the loss head (softmax, sigmoid): probed at its logits. */
+  head?: boolean;
 }
 
 /** Runs one LayerGraph (the model, or a custom layer's body). */
@@ -963,13 +968,25 @@ export class GraphRunner {
           continue;
         }
         const r = this.layer(node, ins);
-        rec = { out: r.out, pre: r.pre, activation: r.activation, weightGrad: r.weightGrad };
+        rec = { out: r.out, pre: r.pre, activation: r.activation, weightGrad: r.weightGrad, preBack: r.preBack };
         this.backs.set(node.id, r.back);
       }
       this.records.set(node.id, rec);
       this.done.push(node.id);
     }
     return this.graph.outputs.map((o) => this.records.get(o)?.out).filter((v): v is Val => v !== undefined);
+  }
+
+  /**
+   * Treat an output's activation as part of the loss (softmax / sigmoid cross-entropy): the backward
+   * probe then starts at the logits, as a real classification loss's gradient (p - y) does.
+   */
+  treatAsLossHead(id: string): boolean {
+    const rec = this.records.get(id);
+    if (!rec?.preBack || !rec.pre) return false;
+    this.backs.set(id, rec.preBack);
+    rec.head = true;
+    return true;
   }
 
   /** Backward from cotangents at the outputs; returns the gradients at the graph's inputs (in order). */
@@ -1015,7 +1032,7 @@ export class GraphRunner {
       if (actName && !a) ctx.notes.add(`${what}: activation '${actName}' is not simulated; treated as linear.`);
       if (!a || a === 'linear') return { out: base.out, back: base.back, weightGrad: base.grad };
       const act = applyActivation(ctx, base.out, a, { ...params, cols: base.out.cols }, what);
-      return { out: act.out, back: (dy) => base.back(act.back(dy)), weightGrad: base.grad, pre: base.out, activation: a };
+      return { out: act.out, back: (dy) => base.back(act.back(dy)), weightGrad: base.grad, pre: base.out, activation: a, preBack: base.back };
     };
     if (node.custom) return this.custom(node, ins, key);
     switch (c) {

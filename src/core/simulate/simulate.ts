@@ -197,6 +197,26 @@ function settingsFor(graph: LayerGraph, opts: SimOptions): { width: number; batc
   return { width, batch, seqLen, profile };
 }
 
+/**
+ * An output activation that belongs to the loss (a cross-entropy head): the model is then judged at its
+ * logits, where a real classification loss's gradient (p - y) enters. A softmax output always is one; a
+ * sigmoid output is one when the layers before it use another activation (in a pure sigmoid stack the
+ * last sigmoid is part of the stack, and THEORY's convention of a cotangent at the output applies).
+ */
+function isLossHead(graph: LayerGraph, records: Map<string, RunnerRecord>, outId: string): boolean {
+  const act = records.get(outId)?.activation;
+  if (act === 'softmax') return true;
+  if (act !== 'sigmoid' && act !== 'hardSigmoid') return false;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  let cur = byId.get(outId)?.inputs[0];
+  for (let steps = 0; cur !== undefined && steps < graph.nodes.length; steps++) {
+    const rec = records.get(cur);
+    if (rec?.activation) return rec.activation !== act;
+    cur = byId.get(cur)?.inputs[0];
+  }
+  return true;
+}
+
 export function simulate(graph: LayerGraph, opts: SimOptions = {}): SimulationResult {
   const t0 = Date.now();
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -230,6 +250,10 @@ export function simulate(graph: LayerGraph, opts: SimOptions = {}): SimulationRe
       for (const o of graph.outputs) {
         const rec = runner.records.get(o);
         if (!rec) continue;
+        if (isLossHead(graph, runner.records, o) && runner.treatAsLossHead(o)) {
+          const name = graph.nodes.find((n) => n.id === o)?.name ?? o;
+          notes.add(`${name}: its ${rec.activation} is treated as the loss head; output gain, similarity and the gradient probe are measured at its logits.`);
+        }
         const g = makeVal(rec.out.rows, rec.out.cols, rec.out.seq, rec.out.realWidth, 0);
         Rng.derive(seed, `cotangent/${o}`).fillNormal(g.data);
         dOut.set(o, g);
@@ -318,8 +342,10 @@ function summarize(
   const startAt = refId ? Math.max(0, stream.indexOf(refId)) : 0;
   const path = stream.slice(startAt);
   const outId = graph.outputs.find((o) => fwdLog.has(o));
+  const outRec = outId !== undefined ? records.get(outId) : undefined;
+  const outVal = outRec?.head && outRec.pre ? outRec.pre : outRec?.out;
   const fIn = refId !== undefined ? fwdLog.get(refId) : undefined;
-  const fOut = outId !== undefined ? fwdLog.get(outId) : undefined;
+  const fOut = outRec?.head && outRec.pre ? trueStats(outRec.pre).log10Ms : outId !== undefined ? fwdLog.get(outId) : undefined;
   const gIn = refId !== undefined ? gradLog.get(refId) : undefined;
   const gOut = outId !== undefined ? gradLog.get(outId) : undefined;
   const fwdDecades = fIn !== undefined && fOut !== undefined ? fOut - fIn : 0;
@@ -328,19 +354,19 @@ function summarize(
   const weighted = graph.nodes.filter((n) => records.get(n.id)?.weightGrad).length;
   const minCols = Math.min(s.width, ...graph.nodes.map((n) => records.get(n.id)?.out.cols ?? s.width));
   const spreadF = LOG10E * Math.sqrt((4 * Math.max(1, weighted)) / Math.max(1, minCols));
-  const fProfile = path.map((id) => fwdLog.get(id)!);
+  const fProfile = path.map((id) => (id === outId && fOut !== undefined ? fOut : fwdLog.get(id)!));
   const gProfile = path.filter((id) => gradLog.has(id)).map((id) => gradLog.get(id)! / 2);
   // Backward profile runs from the output toward the input: reverse so "growth" means toward the input.
   const forward = judgeDirection(fwdDecades, fProfile, t.forwardDecades, spreadF, t);
   const backward = judgeDirection(bwdDecades, [...gProfile].reverse(), t.backwardDecades, spreadF / 2, t);
   const wImb = wgNorms.length >= 2 ? Math.max(...wgNorms) / Math.min(...wgNorms) : null;
-  const outCos = outId ? (layers[outId]?.sampleCosine ?? null) : null;
+  const outCos = outVal && outRec?.head ? sampleCosine(outVal) : outId ? (layers[outId]?.sampleCosine ?? null) : null;
   const inCos = refId ? (layers[refId]?.sampleCosine ?? null) : null;
   const overall = overallVerdict({ forward, backward, outputCosine: outCos, inputCosine: inCos, weightGradImbalance: wImb, t });
   const notes = [...notesSet];
   if (limit) notes.push(`a float32 model's ${limit.direction} ${limit.kind === 'underflow' ? 'mean squares underflow to 0' : 'values overflow to Infinity'} at ${limit.node}.`);
   const refRms = refVal ? trueStats(refVal).rms : NaN;
-  const outRms = outId ? trueStats(records.get(outId)!.out).rms : NaN;
+  const outRms = outVal ? trueStats(outVal).rms : NaN;
   return {
     verdict: overall.verdict,
     forwardVerdict: forward.verdict,

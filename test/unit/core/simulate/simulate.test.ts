@@ -206,3 +206,29 @@ describe('simulate: what-if variants', function () {
     assert.ok(report.models[1].simulation, 'the second model is still simulated (its bad layer is skipped with a note)');
   });
 });
+
+describe('simulate: classification heads', function () {
+  this.timeout(60000);
+  const classifier = (init: string, head: string): LayerGraph => {
+    const g = new GraphBuilder();
+    let x = g.input([null, 128]);
+    for (let l = 0; l < 16; l++) x = g.dense(x, 128, 'relu', init, { useBias: false });
+    return g.build([g.dense(x, 10, head, init)]);
+  };
+
+  it('judges a softmax classifier at its logits: a heUniform ReLU body with a softmax head is stable', () => {
+    const r = simulate(classifier('heUniform', 'softmax'), { width: 128, batch: 64 });
+    assert.equal(r.verdict, 'stable', r.reason);
+    // heUniform preserves the mean square: gains within 0.5 decades of 1 (finite-width spread at L = 16, n = 128).
+    assert.ok(Math.abs(Math.log10(r.outputGain!)) < 0.5, `output gain ${r.outputGain}`);
+    assert.ok(Math.abs(Math.log10(r.gradientGain!)) < 0.5, `gradient gain ${r.gradientGain}`);
+    assert.ok(r.notes.some((n) => n.includes('loss head')));
+  });
+
+  it('still sees the tfjs-default (glorotNormal) ReLU body vanish behind a sigmoid head', () => {
+    const r = simulate(classifier('glorotNormal', 'sigmoid'), { width: 128, batch: 64 });
+    // 16 layers x 0.387 per layer in mean square: about -6.6 decades, i.e. an RMS gain near 10^-3.3.
+    assert.ok(Math.log10(r.outputGain!) < -2.5, `output gain ${r.outputGain}`);
+    assert.equal(r.forwardVerdict, 'vanishing', r.reason);
+  });
+});
