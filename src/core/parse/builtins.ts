@@ -5,7 +5,16 @@
  */
 import type * as TS from 'typescript';
 import type { Evaluator } from './evaluator';
-import { ArrayVal, BuiltinVal, FunctionVal, ObjectVal, TfRef, UnknownVal, type Env, type Value } from './values';
+import {
+  ArrayVal,
+  BuiltinVal,
+  FunctionVal,
+  ObjectVal,
+  TfRef,
+  UnknownVal,
+  type Env,
+  type Value,
+} from './values';
 
 type Fn = (thisVal: Value, args: Value[], node: TS.Node | undefined) => Value;
 const b = (name: string, fn: Fn): BuiltinVal => new BuiltinVal(name, fn);
@@ -51,7 +60,13 @@ function makeArrayOfLength(ev: Evaluator, n: Value, node: TS.Node | undefined, w
 }
 
 /** Calls `cb(item, index, array)` per item, bounded; returns the results (undefined entries when cut). */
-function eachItem(ev: Evaluator, arr: ArrayVal, cb: Value, node: TS.Node | undefined, f: (r: Value, x: Value, i: number) => boolean | void): void {
+function eachItem(
+  ev: Evaluator,
+  arr: ArrayVal,
+  cb: Value,
+  node: TS.Node | undefined,
+  f: (r: Value, x: Value, i: number) => boolean | void,
+): void {
   const items = arr.items;
   for (let i = 0; i < items.length; i++) {
     if (node && !ev.loopAllowed(i, node)) return;
@@ -69,7 +84,8 @@ export function arrayProp(ev: Evaluator, arr: ArrayVal, key: string): Value {
   }
   const m = ARRAY_METHODS[key];
   if (m) return b(key, (_t, args, node) => m(ev, arr, args, node));
-  if (key === 'then') return b('then', (_t, args, node) => (args[0] ? ev.callValue(args[0], undefined, [arr], node) : arr));
+  if (key === 'then')
+    return b('then', (_t, args, node) => (args[0] ? ev.callValue(args[0], undefined, [arr], node) : arr));
   if (key === 'catch' || key === 'finally') return b(key, () => arr);
   return undefined;
 }
@@ -115,7 +131,12 @@ const ARRAY_METHODS: { [key: string]: ArrayMethod } = {
         out.push(x);
       } else if (r !== undefined && r !== null && r !== false && r !== 0 && r !== '') out.push(x);
     });
-    if (unknown && node) ev.note('assumption', `filter predicate depends on ${unknown.label}, not known statically: all elements assumed kept.`, node);
+    if (unknown && node)
+      ev.note(
+        'assumption',
+        `filter predicate depends on ${unknown.label}, not known statically: all elements assumed kept.`,
+        node,
+      );
     return new ArrayVal(out);
   },
   some(ev, arr, args, node) {
@@ -305,7 +326,12 @@ export function primitiveProp(ev: Evaluator, v: string | number | boolean, key: 
       if (u) return u;
       if (!allPrimitive(args)) return new UnknownVal(`'${v.slice(0, 20)}'.${key}(…)`);
       const fn = (String.prototype as unknown as { [k: string]: (...a: unknown[]) => unknown })[key];
-      const r = fn.apply(v, args);
+      let r: unknown;
+      try {
+        r = fn.apply(v, args);
+      } catch {
+        return new UnknownVal(`'${v.slice(0, 20)}'.${key}(…) (throws)`);
+      }
       if (Array.isArray(r)) return new ArrayVal(r as Value[]);
       return r as Value;
     });
@@ -316,7 +342,11 @@ export function primitiveProp(ev: Evaluator, v: string | number | boolean, key: 
         const u = firstUnknown(args);
         if (u) return u;
         const fn = (Number.prototype as unknown as { [k: string]: (...a: unknown[]) => unknown })[key];
-        return fn.apply(v, args) as Value;
+        try {
+          return fn.apply(v, args) as Value;
+        } catch {
+          return new UnknownVal(`${v}.${key}(…) (throws)`);
+        }
       });
     }
     return undefined;
@@ -363,10 +393,14 @@ export function functionProp(ev: Evaluator, fn: FunctionVal | BuiltinVal, key: s
     case 'call':
       return b('call', (_t, args, node) => ev.callValue(fn, args[0], args.slice(1), node));
     case 'apply':
-      return b('apply', (_t, args, node) => ev.callValue(fn, args[0], args[1] instanceof ArrayVal ? args[1].items : [], node));
+      return b('apply', (_t, args, node) =>
+        ev.callValue(fn, args[0], args[1] instanceof ArrayVal ? args[1].items : [], node),
+      );
     case 'bind': {
       return b('bind', (_t, bargs) =>
-        b(`bound ${fn.name}`, (_t2, args, node) => ev.callValue(fn, bargs[0], [...bargs.slice(1), ...args], node)),
+        b(`bound ${fn.name}`, (_t2, args, node) =>
+          ev.callValue(fn, bargs[0], [...bargs.slice(1), ...args], node),
+        ),
       );
     }
     default:
@@ -378,7 +412,9 @@ export function functionProp(ev: Evaluator, fn: FunctionVal | BuiltinVal, key: s
 export function genericProp(ev: Evaluator, o: ObjectVal, key: string): Value {
   switch (key) {
     case 'hasOwnProperty':
-      return b(key, (_t, args) => (typeof args[0] === 'string' ? o.props.has(args[0]) : new UnknownVal('a key')));
+      return b(key, (_t, args) =>
+        typeof args[0] === 'string' ? o.props.has(args[0]) : new UnknownVal('a key'),
+      );
     case 'then':
       return b('then', (_t, args, node) => (args[0] ? ev.callValue(args[0], undefined, [o], node) : o));
     case 'catch':
@@ -439,8 +475,35 @@ function mathObject(): ObjectVal {
   ];
   for (const [k, v] of consts) o.props.set(k, v);
   const fns = [
-    'abs', 'floor', 'ceil', 'round', 'max', 'min', 'pow', 'sqrt', 'cbrt', 'log', 'log2', 'log10', 'log1p', 'exp',
-    'expm1', 'sign', 'trunc', 'hypot', 'sin', 'cos', 'tan', 'atan', 'atan2', 'asin', 'acos', 'tanh', 'sinh', 'cosh', 'fround',
+    'abs',
+    'floor',
+    'ceil',
+    'round',
+    'max',
+    'min',
+    'pow',
+    'sqrt',
+    'cbrt',
+    'log',
+    'log2',
+    'log10',
+    'log1p',
+    'exp',
+    'expm1',
+    'sign',
+    'trunc',
+    'hypot',
+    'sin',
+    'cos',
+    'tan',
+    'atan',
+    'atan2',
+    'asin',
+    'acos',
+    'tanh',
+    'sinh',
+    'cosh',
+    'fround',
   ];
   for (const f of fns) {
     const mf = (Math as unknown as { [k: string]: (...a: number[]) => number })[f];
@@ -457,7 +520,10 @@ function mathObject(): ObjectVal {
       }),
     );
   }
-  o.props.set('random', b('Math.random', () => new UnknownVal('Math.random()')));
+  o.props.set(
+    'random',
+    b('Math.random', () => new UnknownVal('Math.random()')),
+  );
   return o;
 }
 
@@ -481,8 +547,14 @@ export function installGlobals(ev: Evaluator, env: Env): void {
     return new ArrayVal(args.slice());
   });
   const arrayStatics = new ObjectVal();
-  arrayStatics.props.set('isArray', b('Array.isArray', (_t, args) => (args[0] instanceof UnknownVal ? args[0] : args[0] instanceof ArrayVal)));
-  arrayStatics.props.set('of', b('Array.of', (_t, args) => new ArrayVal(args.slice())));
+  arrayStatics.props.set(
+    'isArray',
+    b('Array.isArray', (_t, args) => (args[0] instanceof UnknownVal ? args[0] : args[0] instanceof ArrayVal)),
+  );
+  arrayStatics.props.set(
+    'of',
+    b('Array.of', (_t, args) => new ArrayVal(args.slice())),
+  );
   arrayStatics.props.set(
     'from',
     b('Array.from', (_t, args, node) => {
@@ -490,8 +562,15 @@ export function installGlobals(ev: Evaluator, env: Env): void {
       let arr: ArrayVal;
       const items = iterableItems(ev, src);
       if (items) arr = new ArrayVal(items);
-      else if (src instanceof ObjectVal) arr = makeArrayOfLength(ev, ev.getProp(src, 'length'), node, 'The length given to `Array.from`');
-      else arr = makeArrayOfLength(ev, src instanceof UnknownVal ? src : new UnknownVal('the source of Array.from'), node, 'The length given to `Array.from`');
+      else if (src instanceof ObjectVal)
+        arr = makeArrayOfLength(ev, ev.getProp(src, 'length'), node, 'The length given to `Array.from`');
+      else
+        arr = makeArrayOfLength(
+          ev,
+          src instanceof UnknownVal ? src : new UnknownVal('the source of Array.from'),
+          node,
+          'The length given to `Array.from`',
+        );
       if (args[1] === undefined) return arr;
       return ARRAY_METHODS.map(ev, arr, [args[1]], node);
     }),
@@ -500,62 +579,115 @@ export function installGlobals(ev: Evaluator, env: Env): void {
 
   const objectStatics = new ObjectVal();
   const objOf = (v: Value): ObjectVal | undefined => (v instanceof ObjectVal ? v : undefined);
-  objectStatics.props.set('keys', b('Object.keys', (_t, args) => {
-    const o = objOf(args[0]);
-    if (o) return new ArrayVal([...o.props.keys()]);
-    if (args[0] instanceof ArrayVal) return new ArrayVal(args[0].items.map((_, i) => String(i)));
-    return new UnknownVal('Object.keys(…)');
-  }));
-  objectStatics.props.set('values', b('Object.values', (_t, args) => {
-    const o = objOf(args[0]);
-    if (o) return new ArrayVal([...o.props.values()]);
-    if (args[0] instanceof ArrayVal) return new ArrayVal(args[0].items.slice());
-    return new UnknownVal('Object.values(…)');
-  }));
-  objectStatics.props.set('entries', b('Object.entries', (_t, args) => {
-    const o = objOf(args[0]);
-    if (o) return new ArrayVal([...o.props].map(([k, v]) => new ArrayVal([k, v])));
-    return new UnknownVal('Object.entries(…)');
-  }));
-  objectStatics.props.set('fromEntries', b('Object.fromEntries', (_t, args) => {
-    const o = new ObjectVal();
-    if (!(args[0] instanceof ArrayVal)) return new UnknownVal('Object.fromEntries(…)');
-    for (const e of args[0].items) if (e instanceof ArrayVal && (typeof e.items[0] === 'string' || typeof e.items[0] === 'number')) o.props.set(String(e.items[0]), e.items[1]);
-    return o;
-  }));
-  objectStatics.props.set('assign', b('Object.assign', (_t, args) => {
-    const target = args[0];
-    for (const s of args.slice(1)) if (s instanceof ObjectVal) for (const [k, v] of s.props) ev.setProp(target, k, v);
-    return target;
-  }));
-  for (const f of ['freeze', 'seal', 'preventExtensions']) objectStatics.props.set(f, b(`Object.${f}`, (_t, args) => args[0]));
-  objectStatics.props.set('create', b('Object.create', () => new ObjectVal()));
+  objectStatics.props.set(
+    'keys',
+    b('Object.keys', (_t, args) => {
+      const o = objOf(args[0]);
+      if (o) return new ArrayVal([...o.props.keys()]);
+      if (args[0] instanceof ArrayVal) return new ArrayVal(args[0].items.map((_, i) => String(i)));
+      return new UnknownVal('Object.keys(…)');
+    }),
+  );
+  objectStatics.props.set(
+    'values',
+    b('Object.values', (_t, args) => {
+      const o = objOf(args[0]);
+      if (o) return new ArrayVal([...o.props.values()]);
+      if (args[0] instanceof ArrayVal) return new ArrayVal(args[0].items.slice());
+      return new UnknownVal('Object.values(…)');
+    }),
+  );
+  objectStatics.props.set(
+    'entries',
+    b('Object.entries', (_t, args) => {
+      const o = objOf(args[0]);
+      if (o) return new ArrayVal([...o.props].map(([k, v]) => new ArrayVal([k, v])));
+      return new UnknownVal('Object.entries(…)');
+    }),
+  );
+  objectStatics.props.set(
+    'fromEntries',
+    b('Object.fromEntries', (_t, args) => {
+      const o = new ObjectVal();
+      if (!(args[0] instanceof ArrayVal)) return new UnknownVal('Object.fromEntries(…)');
+      for (const e of args[0].items)
+        if (e instanceof ArrayVal && (typeof e.items[0] === 'string' || typeof e.items[0] === 'number'))
+          o.props.set(String(e.items[0]), e.items[1]);
+      return o;
+    }),
+  );
+  objectStatics.props.set(
+    'assign',
+    b('Object.assign', (_t, args) => {
+      const target = args[0];
+      for (const s of args.slice(1))
+        if (s instanceof ObjectVal) for (const [k, v] of s.props) ev.setProp(target, k, v);
+      return target;
+    }),
+  );
+  for (const f of ['freeze', 'seal', 'preventExtensions'])
+    objectStatics.props.set(
+      f,
+      b(`Object.${f}`, (_t, args) => args[0]),
+    );
+  objectStatics.props.set(
+    'create',
+    b('Object.create', () => new ObjectVal()),
+  );
   const objectCtor = b('Object', (_t, args) => (args[0] instanceof ObjectVal ? args[0] : new ObjectVal()));
   env.declare('Object', withStatics(ev, objectCtor, objectStatics), false);
 
   const json = new ObjectVal();
-  json.props.set('stringify', b('JSON.stringify', (_t, args) => {
-    try {
-      return JSON.stringify(toPlain(args[0]), null, typeof args[2] === 'number' || typeof args[2] === 'string' ? args[2] : undefined);
-    } catch {
-      return new UnknownVal('JSON.stringify(…)');
-    }
-  }));
-  json.props.set('parse', b('JSON.parse', (_t, args) => {
-    if (typeof args[0] !== 'string') return new UnknownVal(args[0] instanceof UnknownVal ? `JSON.parse of ${args[0].label}` : 'JSON.parse(…)');
-    try {
-      return fromPlain(JSON.parse(args[0]));
-    } catch {
-      return new UnknownVal('JSON.parse(…)');
-    }
-  }));
+  json.props.set(
+    'stringify',
+    b('JSON.stringify', (_t, args) => {
+      try {
+        return JSON.stringify(
+          toPlain(args[0]),
+          null,
+          typeof args[2] === 'number' || typeof args[2] === 'string' ? args[2] : undefined,
+        );
+      } catch {
+        return new UnknownVal('JSON.stringify(…)');
+      }
+    }),
+  );
+  json.props.set(
+    'parse',
+    b('JSON.parse', (_t, args) => {
+      if (typeof args[0] !== 'string')
+        return new UnknownVal(
+          args[0] instanceof UnknownVal ? `JSON.parse of ${args[0].label}` : 'JSON.parse(…)',
+        );
+      try {
+        return fromPlain(JSON.parse(args[0]));
+      } catch {
+        return new UnknownVal('JSON.parse(…)');
+      }
+    }),
+  );
   env.declare('JSON', json, false);
-  env.declare('structuredClone', b('structuredClone', (_t, args) => deepCopy(args[0])), false);
+  env.declare(
+    'structuredClone',
+    b('structuredClone', (_t, args) => deepCopy(args[0])),
+    false,
+  );
 
   const numberStatics = new ObjectVal();
-  numberStatics.props.set('isInteger', b('Number.isInteger', (_t, args) => (args[0] instanceof UnknownVal ? args[0] : Number.isInteger(args[0]))));
-  numberStatics.props.set('isFinite', b('Number.isFinite', (_t, args) => (args[0] instanceof UnknownVal ? args[0] : Number.isFinite(args[0]))));
-  numberStatics.props.set('isNaN', b('Number.isNaN', (_t, args) => (args[0] instanceof UnknownVal ? args[0] : Number.isNaN(args[0]))));
+  numberStatics.props.set(
+    'isInteger',
+    b('Number.isInteger', (_t, args) =>
+      args[0] instanceof UnknownVal ? args[0] : Number.isInteger(args[0]),
+    ),
+  );
+  numberStatics.props.set(
+    'isFinite',
+    b('Number.isFinite', (_t, args) => (args[0] instanceof UnknownVal ? args[0] : Number.isFinite(args[0]))),
+  );
+  numberStatics.props.set(
+    'isNaN',
+    b('Number.isNaN', (_t, args) => (args[0] instanceof UnknownVal ? args[0] : Number.isNaN(args[0]))),
+  );
   numberStatics.props.set('MAX_SAFE_INTEGER', Number.MAX_SAFE_INTEGER);
   numberStatics.props.set('MIN_SAFE_INTEGER', Number.MIN_SAFE_INTEGER);
   numberStatics.props.set('EPSILON', Number.EPSILON);
@@ -574,40 +706,105 @@ export function installGlobals(ev: Evaluator, env: Env): void {
   });
   numberStatics.props.set('parseInt', parseIntFn);
   numberStatics.props.set('parseFloat', parseFloatFn);
-  env.declare('Number', withStatics(ev, b('Number', (_t, args) => (args[0] instanceof UnknownVal ? new UnknownVal(`Number of ${args[0].label}`) : num(args[0]))), numberStatics), false);
+  env.declare(
+    'Number',
+    withStatics(
+      ev,
+      b('Number', (_t, args) =>
+        args[0] instanceof UnknownVal ? new UnknownVal(`Number of ${args[0].label}`) : num(args[0]),
+      ),
+      numberStatics,
+    ),
+    false,
+  );
   env.declare('parseInt', parseIntFn, false);
   env.declare('parseFloat', parseFloatFn, false);
-  env.declare('isNaN', b('isNaN', (_t, args) => {
-    const n = num(args[0]);
-    return n instanceof UnknownVal ? n : Number.isNaN(n);
-  }), false);
-  env.declare('isFinite', b('isFinite', (_t, args) => {
-    const n = num(args[0]);
-    return n instanceof UnknownVal ? n : Number.isFinite(n);
-  }), false);
-  env.declare('String', b('String', (_t, args) => {
-    const v = args[0];
-    if (v instanceof UnknownVal) return v;
-    if (v === null || v === undefined || typeof v !== 'object') return String(v);
-    return new UnknownVal('String(…)');
-  }), false);
-  env.declare('Boolean', b('Boolean', (_t, args) => {
-    const v = args[0];
-    if (v instanceof UnknownVal) return v;
-    return !(v === undefined || v === null || v === false || v === 0 || v === '' || (typeof v === 'number' && Number.isNaN(v)));
-  }), false);
+  env.declare(
+    'isNaN',
+    b('isNaN', (_t, args) => {
+      const n = num(args[0]);
+      return n instanceof UnknownVal ? n : Number.isNaN(n);
+    }),
+    false,
+  );
+  env.declare(
+    'isFinite',
+    b('isFinite', (_t, args) => {
+      const n = num(args[0]);
+      return n instanceof UnknownVal ? n : Number.isFinite(n);
+    }),
+    false,
+  );
+  env.declare(
+    'String',
+    b('String', (_t, args) => {
+      const v = args[0];
+      if (v instanceof UnknownVal) return v;
+      if (v === null || v === undefined || typeof v !== 'object') return String(v);
+      return new UnknownVal('String(…)');
+    }),
+    false,
+  );
+  env.declare(
+    'Boolean',
+    b('Boolean', (_t, args) => {
+      const v = args[0];
+      if (v instanceof UnknownVal) return v;
+      return !(
+        v === undefined ||
+        v === null ||
+        v === false ||
+        v === 0 ||
+        v === '' ||
+        (typeof v === 'number' && Number.isNaN(v))
+      );
+    }),
+    false,
+  );
 
   const consoleObj = new ObjectVal();
-  for (const f of ['log', 'info', 'warn', 'error', 'debug', 'table', 'time', 'timeEnd', 'group', 'groupEnd', 'assert']) {
-    consoleObj.props.set(f, b(`console.${f}`, () => undefined));
+  for (const f of [
+    'log',
+    'info',
+    'warn',
+    'error',
+    'debug',
+    'table',
+    'time',
+    'timeEnd',
+    'group',
+    'groupEnd',
+    'assert',
+  ]) {
+    consoleObj.props.set(
+      f,
+      b(`console.${f}`, () => undefined),
+    );
   }
   env.declare('console', consoleObj, false);
 
   const promise = new ObjectVal();
-  promise.props.set('resolve', b('Promise.resolve', (_t, args) => args[0]));
-  promise.props.set('all', b('Promise.all', (_t, args) => args[0]));
-  promise.props.set('allSettled', b('Promise.allSettled', (_t, args) => args[0]));
-  env.declare('Promise', withStatics(ev, b('Promise', () => new UnknownVal('a Promise')), promise), false);
+  promise.props.set(
+    'resolve',
+    b('Promise.resolve', (_t, args) => args[0]),
+  );
+  promise.props.set(
+    'all',
+    b('Promise.all', (_t, args) => args[0]),
+  );
+  promise.props.set(
+    'allSettled',
+    b('Promise.allSettled', (_t, args) => args[0]),
+  );
+  env.declare(
+    'Promise',
+    withStatics(
+      ev,
+      b('Promise', () => new UnknownVal('a Promise')),
+      promise,
+    ),
+    false,
+  );
 
   const errorCtor = (name: string) =>
     b(name, (_t, args) => {
@@ -628,12 +825,21 @@ export function installGlobals(ev: Evaluator, env: Env): void {
       false,
     );
   }
-  for (const f of ['clearTimeout', 'clearInterval', 'alert']) env.declare(f, b(f, () => undefined), false);
-  env.declare('require', b('require', (_t, args, node) => {
-    const spec = args[0];
-    if (typeof spec !== 'string' || !node) return new UnknownVal('require(…)');
-    return ev.importModule(spec, node);
-  }), false);
+  for (const f of ['clearTimeout', 'clearInterval', 'alert'])
+    env.declare(
+      f,
+      b(f, () => undefined),
+      false,
+    );
+  env.declare(
+    'require',
+    b('require', (_t, args, node) => {
+      const spec = args[0];
+      if (typeof spec !== 'string' || !node) return new UnknownVal('require(…)');
+      return ev.importModule(spec, node);
+    }),
+    false,
+  );
 }
 
 /** The global object: `tf`, and unknown values for anything else (document, localStorage ...). */

@@ -8,7 +8,17 @@ import type { Config, CustomLayerInfo, LayerGraph, Span, WeightSpec } from '../g
 import { normalizeInitializer, resolveConfig } from '../graph/catalog';
 import { layerKind } from '../graph/kinds';
 import { Cancelled, LimitHit, UserThrow, type Evaluator } from './evaluator';
-import { ArrayVal, LayerVal, ModelVal, ObjectVal, TensorVal, UnknownVal, asLayerOrModel, type AppNode, type Value } from './values';
+import {
+  ArrayVal,
+  LayerVal,
+  ModelVal,
+  ObjectVal,
+  TensorVal,
+  UnknownVal,
+  asLayerOrModel,
+  type AppNode,
+  type Value,
+} from './values';
 import { tensorsOf } from './tfjsApi';
 import type { Shape } from './shapes';
 import { getTs } from './tsLoader';
@@ -30,10 +40,12 @@ function subLayerWeights(field: string, l: LayerVal): WeightSpec[] {
     const spec: WeightSpec = { name: `${field}.${w}`, trainable: true };
     const ref = normalizeInitializer(v);
     if (ref) spec.initializer = ref;
-    if (w === 'kernel' && l.className === 'Dense' && typeof c.units === 'number') spec.shape = [null, c.units];
+    if (w === 'kernel' && l.className === 'Dense' && typeof c.units === 'number')
+      spec.shape = [null, c.units];
     out.push(spec);
   }
-  if (out.length === 0 && layerKind({ className: l.className }) === 'weighted') out.push({ name: `${field}.kernel`, trainable: true });
+  if (out.length === 0 && layerKind({ className: l.className }) === 'weighted')
+    out.push({ name: `${field}.kernel`, trainable: true });
   return out;
 }
 
@@ -44,7 +56,11 @@ function hasResidualSyntax(decl: TS.FunctionLikeDeclaration): boolean {
     if (found) return;
     if (ts.isCallExpression(n)) {
       const c = n.expression;
-      if (ts.isPropertyAccessExpression(c) && (c.name.text === 'add' || c.name.text === 'addN') && n.arguments.length >= 1) {
+      if (
+        ts.isPropertyAccessExpression(c) &&
+        (c.name.text === 'add' || c.name.text === 'addN') &&
+        n.arguments.length >= 1
+      ) {
         const recv = c.expression;
         const isLayersAdd = ts.isPropertyAccessExpression(recv) && recv.name.text === 'layers';
         if (!isLayersAdd || n.arguments.length === 0) found = true;
@@ -70,7 +86,8 @@ export function analyseCustomLayer(
   if (!st) throw new Error('not a custom layer');
   if (st.info) return st.info;
   const userClass = st.cls.name || layer.className;
-  if (st.analysing) return { userClass, weights: [...st.weights], subLayers: [], residual: false, opaque: true };
+  if (st.analysing)
+    return { userClass, weights: [...st.weights], subLayers: [], residual: false, opaque: true };
   st.analysing = true;
   const saved = ev.saveState();
   const savedBody = ev.body;
@@ -87,17 +104,20 @@ export function analyseCustomLayer(
     } catch (e) {
       if (e instanceof Cancelled) throw e;
       opaque = true;
-      if (e instanceof LimitHit) reasons.push(`${what} not analysed: evaluation budget (${e.limit}) exhausted`);
+      if (e instanceof LimitHit)
+        reasons.push(`${what} not analysed: evaluation budget (${e.limit}) exhausted`);
       else if (e instanceof UserThrow) reasons.push(`${what} throws for the values assumed`);
       else reasons.push(`${what}: internal analyser error (${e instanceof Error ? e.message : String(e)})`);
     }
   };
   const arity = Math.max(1, inputShapes.length);
-  const shapeValue = (s: Shape | undefined): Value => (s ? new ArrayVal(s.slice()) : new UnknownVal(`the input shape of ${userClass}`));
+  const shapeValue = (s: Shape | undefined): Value =>
+    s ? new ArrayVal(s.slice()) : new UnknownVal(`the input shape of ${userClass}`);
   try {
     const build = ev.findMethod(st.cls, 'build');
     if (build) {
-      const shapeVal: Value = arity === 1 ? shapeValue(inputShapes[0]) : new ArrayVal(inputShapes.map(shapeValue));
+      const shapeVal: Value =
+        arity === 1 ? shapeValue(inputShapes[0]) : new ArrayVal(inputShapes.map(shapeValue));
       guard(() => void ev.callFunction(build, inst, [shapeVal], undefined), 'build()');
     }
     const subLayers: string[] = [];
@@ -125,7 +145,16 @@ export function analyseCustomLayer(
       for (let i = 0; i < arity; i++) {
         const shape = inputShapes[i];
         const inCfg: Config = shape ? { batchInputShape: shape.slice() } : {};
-        const inLayer = new LayerVal(++ev.uid, 'InputLayer', {}, resolveConfig('InputLayer', inCfg), layer.span, undefined, layer.scope, undefined);
+        const inLayer = new LayerVal(
+          ++ev.uid,
+          'InputLayer',
+          {},
+          resolveConfig('InputLayer', inCfg),
+          layer.span,
+          undefined,
+          layer.scope,
+          undefined,
+        );
         const app: AppNode = { seq: ++ev.seq, layer: inLayer, inputs: [], scope: layer.scope };
         xs.push(new TensorVal(app, 0));
       }
@@ -147,7 +176,11 @@ export function analyseCustomLayer(
         reasons.push('call() does not return a tensor the analysis can follow');
       }
       if (!opaque) {
-        const span = layer.span ?? { file: st.cls.mod.path, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        const span = layer.span ?? {
+          file: st.cls.mod.path,
+          start: { line: 0, character: 0 },
+          end: { line: 0, character: 0 },
+        };
         body = buildBody(xs, outs, userClass, span);
       }
       if (!residual) residual = hasResidualSyntax(call.decl);
@@ -161,7 +194,13 @@ export function analyseCustomLayer(
         );
       }
     }
-    const info: CustomLayerInfo = { userClass, weights: [...st.weights, ...subWeights], subLayers, residual, opaque };
+    const info: CustomLayerInfo = {
+      userClass,
+      weights: [...st.weights, ...subWeights],
+      subLayers,
+      residual,
+      opaque,
+    };
     if (body) info.body = body;
     st.info = info;
     return info;

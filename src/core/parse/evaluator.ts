@@ -17,6 +17,7 @@ import {
   Env,
   FunctionVal,
   LayerVal,
+  LazyImport,
   ModelVal,
   NoteScope,
   ObjectVal,
@@ -30,7 +31,16 @@ import {
 } from './values';
 import { getTs } from './tsLoader';
 import { snippet, spanOf } from './sites';
-import { installGlobals, arrayProp, primitiveProp, functionProp, genericProp, iterableItems, builtinStatic, globalObjectProp } from './builtins';
+import {
+  installGlobals,
+  arrayProp,
+  primitiveProp,
+  functionProp,
+  genericProp,
+  iterableItems,
+  builtinStatic,
+  globalObjectProp,
+} from './builtins';
 import { TfApi } from './tfjsApi';
 import { resolveImport, isTfjsModule } from './modules';
 
@@ -61,7 +71,10 @@ export class UserThrow {
   constructor(readonly value: Value) {}
 }
 
-type Completion = undefined | { kind: 'break' | 'continue'; label?: string } | { kind: 'return'; value: Value };
+type Completion =
+  | undefined
+  | { kind: 'break' | 'continue'; label?: string }
+  | { kind: 'return'; value: Value };
 const BREAK = { kind: 'break' as const };
 const CONTINUE = { kind: 'continue' as const };
 
@@ -152,7 +165,13 @@ export class Evaluator {
     return this.frame.mod;
   }
 
-  note(kind: NoteKind, message: string, node?: TS.Node, mod: ModuleInfo = this.frame.mod, scope: NoteScope = this.scope): Note {
+  note(
+    kind: NoteKind,
+    message: string,
+    node?: TS.Node,
+    mod: ModuleInfo = this.frame.mod,
+    scope: NoteScope = this.scope,
+  ): Note {
     const n: Note = { kind, message };
     if (node) n.span = spanOf(mod, node);
     const key = `${kind}|${message}|${n.span ? `${n.span.file}:${n.span.start.line}:${n.span.start.character}` : ''}`;
@@ -175,7 +194,8 @@ export class Evaluator {
 
   private tick(node: TS.Node): void {
     const s = ++this.steps;
-    if (s > this.limits.maxEvalSteps) this.stop('maxEvalSteps', `after ${this.limits.maxEvalSteps} evaluation steps`, node);
+    if (s > this.limits.maxEvalSteps)
+      this.stop('maxEvalSteps', `after ${this.limits.maxEvalSteps} evaluation steps`, node);
     if (s > this.stepCap) {
       const n: Note = {
         kind: 'limit',
@@ -218,15 +238,23 @@ export class Evaluator {
     return false;
   }
 
-  /** How many times to run something whose count is unknown: ASSUMED_LOOP_ITERATIONS, with a note. */
+  /** Loops whose iteration count is assumed, currently running (nested ones run once: no 4^depth blow-up). */
+  assumedDepth = 0;
+
+  /**
+   * How many times to run something whose count is unknown: ASSUMED_LOOP_ITERATIONS, or once when already
+   * inside such a loop (recursion through assumed loops would otherwise grow exponentially). With a note.
+   */
   assumedCount(what: string, v: Value, node: TS.Node): number {
     const label = v instanceof UnknownVal ? v.label : String(v);
+    const n = this.assumedDepth > 0 ? 1 : ASSUMED_LOOP_ITERATIONS;
+    const why = this.assumedDepth > 0 ? ' (once: it runs inside another loop whose count is assumed)' : '';
     this.note(
       'assumption',
-      `${what} depends on ${label}, which is not known statically: assumed ${ASSUMED_LOOP_ITERATIONS} iterations.`,
+      `${what} depends on ${label}, which is not known statically: assumed ${n} iteration${n === 1 ? '' : 's'}${why}.`,
       node,
     );
-    return ASSUMED_LOOP_ITERATIONS;
+    return n;
   }
 
   unknownOf(node: TS.Node): UnknownVal {
@@ -249,19 +277,65 @@ export class Evaluator {
   }
 
   /** The exports of a module specifier seen from the current file. */
-  importModule(spec: string, node: TS.Node): Value {
+  importModule(spec: string, node: TS.Node, from: ModuleInfo = this.mod): Value {
     if (isTfjsModule(spec)) return new TfRef([]);
     if (!spec.startsWith('.') && !spec.startsWith('/')) return new UnknownVal(`module '${spec}'`);
     if (!this.host) {
-      this.note('info', `Import '${spec}' not followed (no access to other files): its values are unknown.`, node, this.mod, this.fileScope);
+      this.note(
+        'info',
+        `Import '${spec}' not followed (no access to other files): its values are unknown.`,
+        node,
+        from,
+        this.fileScope,
+      );
       return new UnknownVal(`module '${spec}'`);
     }
-    const resolved = resolveImport(this.mod.path, spec, (p) => this.readHost(p));
+    const resolved = resolveImport(from.path, spec, (p) => this.readHost(p));
     if (!resolved) {
-      this.note('info', `Import '${spec}' could not be resolved: its values are unknown.`, node, this.mod, this.fileScope);
+      this.note(
+        'info',
+        `Import '${spec}' could not be resolved: its values are unknown.`,
+        node,
+        from,
+        this.fileScope,
+      );
       return new UnknownVal(`module '${spec}'`);
     }
     return this.moduleExports(this.loadModule(resolved.path, resolved.text));
+  }
+
+  /** A module's exports, loaded on first use (tfjs and package imports are immediate: they cost nothing). */
+  private lazyModule(spec: string, node: TS.Node): Value {
+    if (isTfjsModule(spec) || (!spec.startsWith('.') && !spec.startsWith('/')))
+      return this.importModule(spec, node);
+    const from = this.mod;
+    const lazy = new LazyImport(`module '${spec}'`, () =>
+      this.inModule(from, () => this.importModule(spec, node, from)),
+    );
+    lazy.origin = { from: from.path, spec };
+    return lazy;
+  }
+
+  /** Runs `f` with `mod` as the current file (imports resolve relative to it). */
+  private inModule<T>(mod: ModuleInfo, f: () => T): T {
+    const saved = this.saveState();
+    this.frame = { mod, thisVal: undefined, fnName: undefined, depth: saved.frame.depth };
+    this.env = mod.env;
+    try {
+      return f();
+    } finally {
+      this.restoreState(saved);
+    }
+  }
+
+  /** A named binding of a (lazy) module. */
+  private lazyMember(m: Value, key: string, node: TS.Node): Value {
+    if (m instanceof LazyImport) {
+      const member = new LazyImport(`'${key}' of ${m.label}`, () => this.getProp(m.get(), key, node));
+      member.origin = m.origin;
+      return member;
+    }
+    return this.getProp(m, key, node);
   }
 
   moduleExports(mod: ModuleInfo): Value {
@@ -282,7 +356,7 @@ export class Evaluator {
     this.modules.set(path, mod);
     this.importDepth++;
     try {
-      this.runModule(mod);
+      this.runModule(mod, true);
     } finally {
       this.importDepth--;
     }
@@ -290,7 +364,13 @@ export class Evaluator {
   }
 
   /** Evaluates a module's top level. Internal errors in one statement do not stop the next. */
-  runModule(mod: ModuleInfo): void {
+  /**
+   * Evaluates a module's top level. The analysed file runs statement by statement; an imported file (`lazy`)
+   * only declares: its variables, classes and enums are evaluated when first read, export assignments and
+   * method calls on module-level names (registries) run, and other statements (a `main()`, a training loop,
+   * UI setup) are skipped: they cannot change what the importer sees.
+   */
+  runModule(mod: ModuleInfo, lazy = false): void {
     const saved = this.saveState();
     this.env = mod.env;
     this.frame = { mod, thisVal: undefined, fnName: undefined, depth: 0 };
@@ -301,11 +381,18 @@ export class Evaluator {
       this.hoist(mod.sf.statements, mod.env, mod, exportedLocals);
       for (const stmt of mod.sf.statements) {
         try {
+          if (lazy && this.declareLazily(stmt, mod, exportedLocals)) continue;
           this.execTop(stmt, mod, exportedLocals, deferred);
         } catch (e) {
           if (e instanceof LimitHit || e instanceof Cancelled || e instanceof RootBudgetHit) throw e;
           if (e instanceof UserThrow) {
-            this.note('info', `This statement throws for the values the analysis assumed; it was skipped.`, stmt, mod, this.fileScope);
+            this.note(
+              'info',
+              `This statement throws for the values the analysis assumed; it was skipped.`,
+              stmt,
+              mod,
+              this.fileScope,
+            );
             continue;
           }
           this.internalError(e, stmt, mod);
@@ -322,14 +409,115 @@ export class Evaluator {
     }
   }
 
+  /** Lazy top level of an imported file (see runModule); true when the statement was handled here. */
+  private declareLazily(stmt: TS.Statement, mod: ModuleInfo, exportedLocals: [string, string][]): boolean {
+    const ts = this.ts;
+    const exported =
+      ts.canHaveModifiers(stmt) && !!ts.getModifiers(stmt)?.some((m) => m.kind === this.K.ExportKeyword);
+    const isDefault =
+      exported && !!ts.getModifiers(stmt as TS.HasModifiers)?.some((m) => m.kind === this.K.DefaultKeyword);
+    let names: string[] | undefined;
+    if (ts.isVariableStatement(stmt)) {
+      if (ts.getModifiers(stmt)?.some((m) => m.kind === this.K.DeclareKeyword)) return true;
+      names = stmt.declarationList.declarations.flatMap((d) => boundNames(ts, d.name));
+    } else if ((ts.isClassDeclaration(stmt) || ts.isEnumDeclaration(stmt)) && stmt.name) {
+      names = [stmt.name.text];
+    } else if (ts.isExportAssignment(stmt) && !stmt.isExportEquals) {
+      mod.exports.props.set(
+        'default',
+        this.lazyStatement(mod, `the default export of ${mod.path}`, () => this.ev(stmt.expression)),
+      );
+      return true;
+    } else if (ts.isExpressionStatement(stmt)) {
+      return !this.eagerTopLevel(stmt.expression);
+    } else if (
+      ts.isIfStatement(stmt) ||
+      ts.isForStatement(stmt) ||
+      ts.isForOfStatement(stmt) ||
+      ts.isForInStatement(stmt) ||
+      ts.isWhileStatement(stmt) ||
+      ts.isDoStatement(stmt) ||
+      ts.isTryStatement(stmt) ||
+      ts.isBlock(stmt) ||
+      ts.isSwitchStatement(stmt) ||
+      ts.isLabeledStatement(stmt)
+    ) {
+      return true;
+    }
+    if (!names) return false;
+    let done = false;
+    const run = () => {
+      if (!done) {
+        done = true;
+        this.exec(stmt);
+      }
+    };
+    for (const name of names) {
+      mod.env.declare(
+        name,
+        this.lazyStatement(mod, `'${name}' of ${mod.path}`, () => (run(), mod.env.vars.get(name)?.value)),
+      );
+      if (exported) {
+        if (isDefault)
+          mod.exports.props.set(
+            'default',
+            this.lazyStatement(
+              mod,
+              `the default export of ${mod.path}`,
+              () => (run(), mod.env.vars.get(name)?.value),
+            ),
+          );
+        else exportedLocals.push([name, name]);
+      }
+    }
+    return true;
+  }
+
+  /** A value computed on first read, in its module, with user throws and internal errors contained. */
+  private lazyStatement(mod: ModuleInfo, label: string, f: () => Value): LazyImport {
+    return new LazyImport(label, () =>
+      this.inModule(mod, () => {
+        try {
+          return f();
+        } catch (e) {
+          if (e instanceof LimitHit || e instanceof Cancelled || e instanceof RootBudgetHit) throw e;
+          if (!(e instanceof UserThrow)) this.internalError(e, mod.sf, mod);
+          return new UnknownVal(label);
+        }
+      }),
+    );
+  }
+
+  /** Top-level expressions of an imported file that still run: assignments and method calls on module names. */
+  private eagerTopLevel(e: TS.Expression): boolean {
+    const ts = this.ts;
+    while (ts.isParenthesizedExpression(e) || ts.isVoidExpression(e)) e = e.expression;
+    if (ts.isBinaryExpression(e))
+      return e.operatorToken.kind >= this.K.FirstAssignment && e.operatorToken.kind <= this.K.LastAssignment;
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+      let base: TS.Expression = e.expression.expression;
+      while (ts.isPropertyAccessExpression(base)) base = base.expression;
+      return ts.isIdentifier(base);
+    }
+    return false;
+  }
+
   internalError(e: unknown, node: TS.Node, mod: ModuleInfo): void {
     const msg = e instanceof Error ? e.message : String(e);
-    const n: Note = { kind: 'unsupported', message: `Internal analyser error here (${msg}); this code was skipped.` };
+    const n: Note = {
+      kind: 'unsupported',
+      message: `Internal analyser error here (${msg}); this code was skipped.`,
+    };
     n.span = spanOf(mod, node);
     this.globalNotes.push(n);
   }
 
-  private execTop(stmt: TS.Statement, mod: ModuleInfo, exportedLocals: [string, string][], deferred: TS.ExportDeclaration[]): void {
+  private execTop(
+    stmt: TS.Statement,
+    mod: ModuleInfo,
+    exportedLocals: [string, string][],
+    deferred: TS.ExportDeclaration[],
+  ): void {
     const ts = this.ts;
     if (ts.isExportDeclaration(stmt)) {
       if (!stmt.isTypeOnly) deferred.push(stmt);
@@ -358,7 +546,10 @@ export class Evaluator {
           if (b) mod.exports.props.set(name, b.value);
         }
       }
-    } else if ((ts.isClassDeclaration(stmt) || ts.isFunctionDeclaration(stmt) || ts.isEnumDeclaration(stmt)) && stmt.name) {
+    } else if (
+      (ts.isClassDeclaration(stmt) || ts.isFunctionDeclaration(stmt) || ts.isEnumDeclaration(stmt)) &&
+      stmt.name
+    ) {
       const name = stmt.name.text;
       const b = mod.env.vars.get(name);
       if (b) mod.exports.props.set(isDefault ? 'default' : name, b.value);
@@ -375,9 +566,12 @@ export class Evaluator {
     this.env = mod.env;
     try {
       let source: Value;
-      if (d.moduleSpecifier && ts.isStringLiteral(d.moduleSpecifier)) source = this.importModule(d.moduleSpecifier.text, d);
+      if (d.moduleSpecifier && ts.isStringLiteral(d.moduleSpecifier))
+        source = this.lazyModule(d.moduleSpecifier.text, d);
       if (!d.exportClause) {
-        if (source instanceof ObjectVal) for (const [k, v] of source.props) if (k !== 'default') mod.exports.props.set(k, v);
+        // `export * from`: looked up (and loaded) only for names this module does not define.
+        const src = source;
+        (mod.exports.starSources ??= []).push(() => (src instanceof LazyImport ? src.get() : src));
         return;
       }
       if (ts.isNamespaceExport(d.exportClause)) {
@@ -388,7 +582,7 @@ export class Evaluator {
         if (el.isTypeOnly) continue;
         const local = (el.propertyName ?? el.name).text;
         const exported = el.name.text;
-        const v = d.moduleSpecifier ? this.getProp(source, local, el) : mod.env.lookup(local)?.value;
+        const v = d.moduleSpecifier ? this.lazyMember(source, local, el) : mod.env.lookup(local)?.value;
         mod.exports.props.set(exported, v);
       }
     } finally {
@@ -409,7 +603,12 @@ export class Evaluator {
   // -------------------------------------------------------------------------------------------------------
   // Statements
 
-  private hoist(statements: readonly TS.Statement[], env: Env, mod: ModuleInfo, exportedLocals?: [string, string][]): void {
+  private hoist(
+    statements: readonly TS.Statement[],
+    env: Env,
+    mod: ModuleInfo,
+    exportedLocals?: [string, string][],
+  ): void {
     const ts = this.ts;
     for (const s of statements) {
       if (ts.isFunctionDeclaration(s) && s.body) {
@@ -451,7 +650,8 @@ export class Evaluator {
         (s) =>
           ts.isFunctionDeclaration(s) ||
           ts.isClassDeclaration(s) ||
-          (ts.isVariableStatement(s) && (s.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) !== 0),
+          (ts.isVariableStatement(s) &&
+            (s.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) !== 0),
       );
       this.blockNeedsScope.set(block, v);
     }
@@ -571,7 +771,8 @@ export class Evaluator {
     E[K.ArrayLiteralExpression] = (n) => this.evalArrayLiteral(n as TS.ArrayLiteralExpression);
     E[K.ObjectLiteralExpression] = (n) => this.evalObjectLiteral(n as TS.ObjectLiteralExpression);
     E[K.ArrowFunction] = (n) => this.makeFunction(n as TS.ArrowFunction, '');
-    E[K.FunctionExpression] = (n) => this.makeFunction(n as TS.FunctionExpression, (n as TS.FunctionExpression).name?.text ?? '');
+    E[K.FunctionExpression] = (n) =>
+      this.makeFunction(n as TS.FunctionExpression, (n as TS.FunctionExpression).name?.text ?? '');
     E[K.ClassExpression] = (n) => this.defineClass(n as TS.ClassExpression);
     E[K.TypeOfExpression] = (n) => typeOf(this.ev((n as TS.TypeOfExpression).expression));
     E[K.VoidExpression] = (n) => {
@@ -641,7 +842,8 @@ export class Evaluator {
       for (const el of name.elements) {
         if (el.dotDotDotToken) {
           const rest = new ObjectVal();
-          if (v instanceof ObjectVal) for (const [k, x] of v.props) if (!used.includes(k)) rest.props.set(k, x);
+          if (v instanceof ObjectVal)
+            for (const [k, x] of v.props) if (!used.includes(k)) rest.props.set(k, x);
           this.bindPattern(el.name, v instanceof UnknownVal ? v : rest, env, mutable);
           continue;
         }
@@ -664,7 +866,12 @@ export class Evaluator {
     name.elements.forEach((el, i) => {
       if (ts.isOmittedExpression(el)) return;
       if (el.dotDotDotToken) {
-        this.bindPattern(el.name, items ? new ArrayVal(items.slice(i)) : v instanceof UnknownVal ? v : new ArrayVal([]), env, mutable);
+        this.bindPattern(
+          el.name,
+          items ? new ArrayVal(items.slice(i)) : v instanceof UnknownVal ? v : new ArrayVal([]),
+          env,
+          mutable,
+        );
         return;
       }
       let x: Value = items ? items[i] : this.getProp(v, String(i), el);
@@ -679,7 +886,11 @@ export class Evaluator {
     if (x === undefined) return this.ev(init);
     if (x instanceof UnknownVal) {
       const d = this.ev(init);
-      this.note('assumption', `${what} comes from ${x.label}, which is not known statically: assumed its default ${this.snippet(init, 40)}.`, node);
+      this.note(
+        'assumption',
+        `${what} comes from ${x.label}, which is not known statically: assumed its default ${this.snippet(init, 40)}.`,
+        node,
+      );
       return d;
     }
     return x;
@@ -705,7 +916,11 @@ export class Evaluator {
   private onlyThrows(s: TS.Statement): boolean {
     const ts = this.ts;
     if (ts.isThrowStatement(s)) return true;
-    if (ts.isBlock(s) && s.statements.length > 0) return s.statements.every((x) => ts.isThrowStatement(x) || ts.isExpressionStatement(x)) && s.statements.some((x) => ts.isThrowStatement(x));
+    if (ts.isBlock(s) && s.statements.length > 0)
+      return (
+        s.statements.every((x) => ts.isThrowStatement(x) || ts.isExpressionStatement(x)) &&
+        s.statements.some((x) => ts.isThrowStatement(x))
+      );
     return false;
   }
 
@@ -749,37 +964,51 @@ export class Evaluator {
         if (s.initializer) {
           if (ts.isVariableDeclarationList(s.initializer)) {
             this.declareList(s.initializer);
-            if (s.initializer.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) perIteration = [...loopEnv.vars.keys()];
+            if (s.initializer.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))
+              perIteration = [...loopEnv.vars.keys()];
           } else this.ev(s.initializer);
         }
         let iter = 0;
         let assumedUntil = -1;
-        for (;;) {
-          if (s.condition) {
-            const c = this.ev(s.condition);
-            const t = truthy(c);
-            if (t === false) break;
-            if (t === undefined) {
-              if (assumedUntil < 0) assumedUntil = iter + this.assumedCount(`The bound of loop \`${this.snippet(s.condition, 50)}\``, c, s.condition);
-              if (iter >= assumedUntil) break;
+        try {
+          for (;;) {
+            if (s.condition) {
+              const c = this.ev(s.condition);
+              const t = truthy(c);
+              if (t === false) break;
+              if (t === undefined) {
+                if (assumedUntil < 0) {
+                  assumedUntil =
+                    iter +
+                    this.assumedCount(
+                      `The bound of loop \`${this.snippet(s.condition, 50)}\``,
+                      c,
+                      s.condition,
+                    );
+                  this.assumedDepth++;
+                }
+                if (iter >= assumedUntil) break;
+              }
             }
-          }
-          if (!this.loopAllowed(iter, s)) break;
-          iter++;
-          const r = this.loopBody(s.statement, label);
-          if (r === 'stop') break;
-          if (r) return r;
-          if (perIteration.length) {
-            // Fresh bindings per iteration (closures made in the body keep their own `i`).
-            const next = new Env(savedEnv);
-            for (const k of perIteration) {
-              const b = loopEnv.vars.get(k);
-              if (b) next.vars.set(k, { value: b.value, mutable: b.mutable });
+            if (!this.loopAllowed(iter, s)) break;
+            iter++;
+            const r = this.loopBody(s.statement, label);
+            if (r === 'stop') break;
+            if (r) return r;
+            if (perIteration.length) {
+              // Fresh bindings per iteration (closures made in the body keep their own `i`).
+              const next = new Env(savedEnv);
+              for (const k of perIteration) {
+                const b = loopEnv.vars.get(k);
+                if (b) next.vars.set(k, { value: b.value, mutable: b.mutable });
+              }
+              loopEnv = next;
+              this.env = loopEnv;
             }
-            loopEnv = next;
-            this.env = loopEnv;
+            if (s.incrementor) this.ev(s.incrementor);
           }
-          if (s.incrementor) this.ev(s.incrementor);
+        } finally {
+          if (assumedUntil >= 0) this.assumedDepth--;
         }
         return undefined;
       });
@@ -792,21 +1021,34 @@ export class Evaluator {
     return this.withLoopScope(() => {
       let iter = 0;
       let assumedUntil = -1;
-      for (;;) {
-        if (!isDo || iter > 0) {
-          const c = this.ev(s.expression);
-          const t = truthy(c);
-          if (t === false) break;
-          if (t === undefined) {
-            if (assumedUntil < 0) assumedUntil = iter + this.assumedCount(`The condition of loop \`${this.snippet(s.expression, 50)}\``, c, s.expression);
-            if (iter >= assumedUntil) break;
+      try {
+        for (;;) {
+          if (!isDo || iter > 0) {
+            const c = this.ev(s.expression);
+            const t = truthy(c);
+            if (t === false) break;
+            if (t === undefined) {
+              if (assumedUntil < 0) {
+                assumedUntil =
+                  iter +
+                  this.assumedCount(
+                    `The condition of loop \`${this.snippet(s.expression, 50)}\``,
+                    c,
+                    s.expression,
+                  );
+                this.assumedDepth++;
+              }
+              if (iter >= assumedUntil) break;
+            }
           }
+          if (!this.loopAllowed(iter, s)) break;
+          iter++;
+          const r = this.loopBody(s.statement, label);
+          if (r === 'stop') break;
+          if (r) return r;
         }
-        if (!this.loopAllowed(iter, s)) break;
-        iter++;
-        const r = this.loopBody(s.statement, label);
-        if (r === 'stop') break;
-        if (r) return r;
+      } finally {
+        if (assumedUntil >= 0) this.assumedDepth--;
       }
       return undefined;
     });
@@ -817,9 +1059,19 @@ export class Evaluator {
     let items = iterableItems(this, iterable);
     return this.withLoopScope(() => {
       if (!items) {
-        const n = this.assumedCount(`The loop over \`${this.snippet(s.expression, 50)}\``, iterable, s.expression);
+        const n = this.assumedCount(
+          `The loop over \`${this.snippet(s.expression, 50)}\``,
+          iterable,
+          s.expression,
+        );
         const label0 = iterable instanceof UnknownVal ? iterable.label : this.snippet(s.expression, 40);
         items = Array.from({ length: n }, (_, i) => new UnknownVal(`element ${i} of ${label0}`));
+        this.assumedDepth++;
+        try {
+          return this.iterateItems(s, items, label);
+        } finally {
+          this.assumedDepth--;
+        }
       }
       return this.iterateItems(s, items, label);
     });
@@ -832,8 +1084,21 @@ export class Evaluator {
     else if (o instanceof ArrayVal) keys = o.items.map((_, i) => String(i));
     return this.withLoopScope(() => {
       if (!keys) {
-        const n = this.assumedCount(`The loop over the keys of \`${this.snippet(s.expression, 50)}\``, o, s.expression);
-        keys = Array.from({ length: n }, (_, i) => new UnknownVal(`key ${i} of ${this.snippet(s.expression, 40)}`));
+        const n = this.assumedCount(
+          `The loop over the keys of \`${this.snippet(s.expression, 50)}\``,
+          o,
+          s.expression,
+        );
+        keys = Array.from(
+          { length: n },
+          (_, i) => new UnknownVal(`key ${i} of ${this.snippet(s.expression, 40)}`),
+        );
+        this.assumedDepth++;
+        try {
+          return this.iterateItems(s, keys, label);
+        } finally {
+          this.assumedDepth--;
+        }
       }
       return this.iterateItems(s, keys, label);
     });
@@ -877,7 +1142,8 @@ export class Evaluator {
       const saved = this.env;
       this.env = new Env(saved);
       try {
-        if (s.catchClause.variableDeclaration) this.bindPattern(s.catchClause.variableDeclaration.name, e.value, this.env, true);
+        if (s.catchClause.variableDeclaration)
+          this.bindPattern(s.catchClause.variableDeclaration.name, e.value, this.env, true);
         c = this.exec(s.catchClause.block);
       } finally {
         this.env = saved;
@@ -941,11 +1207,19 @@ export class Evaluator {
     if (!ts.isStringLiteral(d.moduleSpecifier)) return;
     if (clause?.isTypeOnly) return;
     const spec = d.moduleSpecifier.text;
-    const m = this.importModule(spec, d);
-    if (!clause) return;
+    if (!clause) return; // a side-effect import
+    const m = this.lazyModule(spec, d);
     const tfjs = m instanceof TfRef;
     if (clause.name) {
-      const def = tfjs ? m : m instanceof ObjectVal && m.props.has('default') ? m.props.get('default') : m;
+      const pickDefault = (x: Value): Value =>
+        x instanceof ObjectVal && x.props.has('default') ? x.props.get('default') : x;
+      let def: Value;
+      if (tfjs) def = m;
+      else if (m instanceof LazyImport) {
+        const lazy = new LazyImport(`the default export of ${m.label}`, () => pickDefault(m.get()));
+        lazy.origin = m.origin;
+        def = lazy;
+      } else def = pickDefault(m);
       this.env.declare(clause.name.text, def, false);
     }
     const nb = clause.namedBindings;
@@ -957,7 +1231,7 @@ export class Evaluator {
     for (const el of nb.elements) {
       if (el.isTypeOnly) continue;
       const imported = (el.propertyName ?? el.name).text;
-      this.env.declare(el.name.text, this.getProp(m, imported, el), false);
+      this.env.declare(el.name.text, this.lazyMember(m, imported, el), false);
     }
   }
 
@@ -991,7 +1265,10 @@ export class Evaluator {
   private evalIdentifier(n: TS.Identifier): Value {
     const name = n.text;
     const b = this.env.lookup(name);
-    if (b) return b.value;
+    if (b) {
+      if (b.value instanceof LazyImport) b.value = b.value.get();
+      return b.value;
+    }
     if (name === 'undefined') return undefined;
     return new UnknownVal(`\`${name}\``);
   }
@@ -999,7 +1276,8 @@ export class Evaluator {
   propertyKey(n: TS.PropertyName | TS.Node): string | undefined {
     const ts = this.ts;
     if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) return n.text;
-    if (ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) return String(ts.isNumericLiteral(n) ? Number(n.text) : n.text);
+    if (ts.isStringLiteral(n) || ts.isNumericLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n))
+      return String(ts.isNumericLiteral(n) ? Number(n.text) : n.text);
     if (ts.isComputedPropertyName(n)) {
       const k = this.ev(n.expression);
       return typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' ? String(k) : undefined;
@@ -1022,16 +1300,20 @@ export class Evaluator {
     const o = this.ev(n.expression);
     if ((o === undefined || o === null) && this.isOptionalChain(n)) return undefined;
     const k = this.ev(n.argumentExpression);
-    if (typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean') return this.getProp(o, String(k), n);
+    if (typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean')
+      return this.getProp(o, String(k), n);
     if (o instanceof UnknownVal) return new UnknownVal(`${o.label}[…]`);
-    return new UnknownVal(`\`${this.snippet(n, 60)}\` (key ${k instanceof UnknownVal ? k.label : 'not a constant'})`);
+    return new UnknownVal(
+      `\`${this.snippet(n, 60)}\` (key ${k instanceof UnknownVal ? k.label : 'not a constant'})`,
+    );
   }
 
   /** Property read with JavaScript semantics over abstract values. */
   getProp(o: Value, key: string, node?: TS.Node): Value {
     if (o instanceof ObjectVal) return this.objectProp(o, key, o);
     if (o instanceof ArrayVal) return arrayProp(this, o, key);
-    if (typeof o === 'string' || typeof o === 'number' || typeof o === 'boolean') return primitiveProp(this, o, key);
+    if (typeof o === 'string' || typeof o === 'number' || typeof o === 'boolean')
+      return primitiveProp(this, o, key);
     if (o instanceof TfRef) return o.child(key);
     if (o instanceof UnknownVal) return new UnknownVal(`${o.label}.${key}`);
     if (o instanceof BuiltinVal) {
@@ -1046,14 +1328,32 @@ export class Evaluator {
     if (o instanceof TensorVal) return this.tf.tensorProp(o, key);
     if (o instanceof WeightVal) return this.tf.weightProp(o, key);
     if (o === undefined || o === null) {
-      return new UnknownVal(node ? `\`${this.snippet(node, 60)}\` (read of ${o === null ? 'null' : 'undefined'})` : `${key} of ${String(o)}`);
+      return new UnknownVal(
+        node
+          ? `\`${this.snippet(node, 60)}\` (read of ${o === null ? 'null' : 'undefined'})`
+          : `${key} of ${String(o)}`,
+      );
     }
     return undefined;
   }
 
   private objectProp(o: ObjectVal, key: string, receiver: Value): Value {
     const own = o.props.get(key);
+    if (own instanceof LazyImport) {
+      const v = own.get();
+      o.props.set(key, v);
+      return v;
+    }
     if (own !== undefined || o.props.has(key)) return own;
+    if (o.starSources) {
+      for (const src of o.starSources) {
+        const s = src();
+        if (s instanceof ObjectVal && key !== 'default') {
+          const v = this.getProp(s, key);
+          if (v !== undefined) return v;
+        }
+      }
+    }
     const g = o.getters?.get(key);
     if (g) return this.callFunction(g, receiver, [], undefined);
     for (let c: Value = o.cls; c instanceof ClassVal; c = c.superVal) {
@@ -1063,7 +1363,10 @@ export class Evaluator {
       if (m) return m;
     }
     if (o.native) {
-      const v = o.native instanceof LayerVal ? this.tf.layerProp(o.native, key, o) : this.tf.modelProp(o.native, key, o);
+      const v =
+        o.native instanceof LayerVal
+          ? this.tf.layerProp(o.native, key, o)
+          : this.tf.modelProp(o.native, key, o);
       if (v !== undefined) return v;
     }
     if (o.cls) {
@@ -1097,7 +1400,10 @@ export class Evaluator {
         continue;
       }
       if (c instanceof TfRef && thisVal instanceof ObjectVal && thisVal.native) {
-        const v = thisVal.native instanceof LayerVal ? this.tf.layerProp(thisVal.native, key, thisVal, true) : this.tf.modelProp(thisVal.native, key, thisVal);
+        const v =
+          thisVal.native instanceof LayerVal
+            ? this.tf.layerProp(thisVal.native, key, thisVal, true)
+            : this.tf.modelProp(thisVal.native, key, thisVal);
         if (v !== undefined) return v;
       }
       break;
@@ -1222,7 +1528,12 @@ export class Evaluator {
   private evalCall(n: TS.CallExpression): Value {
     const ts = this.ts;
     let callee: TS.Expression = n.expression;
-    while (ts.isParenthesizedExpression(callee) || ts.isNonNullExpression(callee) || ts.isAsExpression(callee)) callee = callee.expression;
+    while (
+      ts.isParenthesizedExpression(callee) ||
+      ts.isNonNullExpression(callee) ||
+      ts.isAsExpression(callee)
+    )
+      callee = callee.expression;
     if (callee.kind === this.K.SuperKeyword) return this.superCall(n);
     if (callee.kind === this.K.ImportKeyword) {
       const a = n.arguments[0];
@@ -1251,7 +1562,11 @@ export class Evaluator {
           const kv = this.ev((callee as TS.ElementAccessExpression).argumentExpression);
           const what = kv instanceof UnknownVal ? kv.label : 'a computed key';
           if (thisVal instanceof TfRef) {
-            this.note('assumption', `\`${this.snippet(callee, 50)}(...)\`: the name depends on ${what}, not known statically; this call is not analysed.`, callee);
+            this.note(
+              'assumption',
+              `\`${this.snippet(callee, 50)}(...)\`: the name depends on ${what}, not known statically; this call is not analysed.`,
+              callee,
+            );
           }
           fn = new UnknownVal(`\`${this.snippet(callee, 50)}\``);
         } else fn = this.getProp(thisVal, key, callee);
@@ -1279,7 +1594,9 @@ export class Evaluator {
   readonly escaped: FunctionVal[] = [];
 
   escape(values: Value[]): void {
-    for (const v of values) if (v instanceof FunctionVal && v.mod === this.main && this.escaped.length < 10_000) this.escaped.push(v);
+    for (const v of values)
+      if (v instanceof FunctionVal && v.mod === this.main && this.escaped.length < 10_000)
+        this.escaped.push(v);
   }
 
   /** Values yielded by the generator being run (generators are run to completion, eagerly). */
@@ -1292,7 +1609,12 @@ export class Evaluator {
     if (n.asteriskToken) {
       const items = iterableItems(this, v);
       if (items) out.push(...items);
-      else this.note('assumption', `yield* of ${v instanceof UnknownVal ? v.label : 'a value that is not an array'}: left out.`, n);
+      else
+        this.note(
+          'assumption',
+          `yield* of ${v instanceof UnknownVal ? v.label : 'a value that is not an array'}: left out.`,
+          n,
+        );
     } else out.push(v);
     if (out.length > this.limits.maxLoopIterations) {
       this.loopAllowed(out.length, n);
@@ -1302,10 +1624,18 @@ export class Evaluator {
   }
 
   /** Calls a user function: fresh environment, parameters bound (defaults applied), bounded depth. */
-  callFunction(fn: FunctionVal, thisVal: Value, args: Value[], node: TS.Node | undefined, root = false, generatorBody = false): Value {
+  callFunction(
+    fn: FunctionVal,
+    thisVal: Value,
+    args: Value[],
+    node: TS.Node | undefined,
+    root = false,
+    generatorBody = false,
+  ): Value {
     const ts = this.ts;
     const decl = fn.decl;
-    if ((decl as TS.FunctionDeclaration).asteriskToken && !generatorBody) return this.runGenerator(fn, thisVal, args, node);
+    if ((decl as TS.FunctionDeclaration).asteriskToken && !generatorBody)
+      return this.runGenerator(fn, thisVal, args, node);
     if (this.frame.depth + 1 > this.limits.maxCallDepth) {
       const key = node ?? decl;
       if (!this.reportedDepthLimit.has(key)) {
@@ -1389,17 +1719,31 @@ export class Evaluator {
         v =
           pname === 'tf'
             ? new TfRef([])
-            : new UnknownVal(`parameter '${pname}' of ${fn.name || 'a callback'} (no default, and no call in this file supplies it)`);
+            : new UnknownVal(
+                `parameter '${pname}' of ${fn.name || 'a callback'} (no default, and no call in this file supplies it)`,
+              );
       } else if (v instanceof UnknownVal && p.initializer) {
         const d = this.ev(p.initializer);
-        this.note('assumption', `Argument for parameter ${pname} of ${fn.name || 'a function'} is ${v.label}, not known statically: assumed its default ${this.snippet(p.initializer, 40)}.`, p);
+        this.note(
+          'assumption',
+          `Argument for parameter ${pname} of ${fn.name || 'a function'} is ${v.label}, not known statically: assumed its default ${this.snippet(p.initializer, 40)}.`,
+          p,
+        );
         v = d;
       }
       this.bindPattern(p.name, v, env, true);
       if (
         fn.decl.kind === this.K.Constructor &&
         ts.isIdentifier(p.name) &&
-        ts.getModifiers(p)?.some((m) => m.kind === this.K.PublicKeyword || m.kind === this.K.PrivateKeyword || m.kind === this.K.ProtectedKeyword || m.kind === this.K.ReadonlyKeyword)
+        ts
+          .getModifiers(p)
+          ?.some(
+            (m) =>
+              m.kind === this.K.PublicKeyword ||
+              m.kind === this.K.PrivateKeyword ||
+              m.kind === this.K.ProtectedKeyword ||
+              m.kind === this.K.ReadonlyKeyword,
+          )
       ) {
         this.setProp(this.frame.thisVal, p.name.text, v);
       }
@@ -1426,7 +1770,9 @@ export class Evaluator {
     this.frame = { ...this.frame, thisVal: cls, homeClass: cls };
     try {
       for (const m of decl.members) {
-        const isStatic = (ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === this.K.StaticKeyword)) ?? false;
+        const isStatic =
+          (ts.canHaveModifiers(m) && ts.getModifiers(m)?.some((x) => x.kind === this.K.StaticKeyword)) ??
+          false;
         if (ts.isConstructorDeclaration(m)) {
           if (m.body) cls.ctor = m;
           continue;
@@ -1488,7 +1834,13 @@ export class Evaluator {
     return inst;
   }
 
-  private constructInto(cls: ClassVal, inst: ObjectVal, args: Value[], node: TS.Node | undefined, root = false): void {
+  private constructInto(
+    cls: ClassVal,
+    inst: ObjectVal,
+    args: Value[],
+    node: TS.Node | undefined,
+    root = false,
+  ): void {
     if (cls.ctor) {
       const fn = new FunctionVal(cls.ctor, cls.env, cls.mod, cls.name || 'constructor');
       fn.homeClass = cls;
@@ -1569,7 +1921,11 @@ export class Evaluator {
         if (l instanceof UnknownVal) {
           const r = this.ev(n.right);
           if (r instanceof UnknownVal) return l;
-          this.note('assumption', `\`${this.snippet(n.left, 50)}\` is ${l.label}, not known statically: assumed the fallback ${this.snippet(n.right, 40)}.`, n);
+          this.note(
+            'assumption',
+            `\`${this.snippet(n.left, 50)}\` is ${l.label}, not known statically: assumed the fallback ${this.snippet(n.right, 40)}.`,
+            n,
+          );
           return r;
         }
         if (op === K.BarBarToken ? truthy(l) === true : l !== undefined && l !== null) return l;
@@ -1583,7 +1939,11 @@ export class Evaluator {
       case K.QuestionQuestionEqualsToken: {
         const l = this.ev(n.left);
         const assign =
-          op === K.BarBarEqualsToken ? truthy(l) === false : op === K.AmpersandAmpersandEqualsToken ? truthy(l) === true : l === undefined || l === null;
+          op === K.BarBarEqualsToken
+            ? truthy(l) === false
+            : op === K.AmpersandAmpersandEqualsToken
+              ? truthy(l) === true
+              : l === undefined || l === null;
         if (!assign) return l;
         const v = this.ev(n.right);
         this.assignTo(n.left, v);
@@ -1619,12 +1979,15 @@ export class Evaluator {
         for (let c: Value = l.cls; c instanceof ClassVal; c = c.superVal) if (c === r) return true;
         return false;
       }
-      if (r instanceof BuiltinVal && r.name === 'Array') return l instanceof UnknownVal ? l : l instanceof ArrayVal;
-      if (r instanceof BuiltinVal && r.name === 'Object') return l instanceof UnknownVal ? l : l instanceof ObjectVal || l instanceof ArrayVal;
+      if (r instanceof BuiltinVal && r.name === 'Array')
+        return l instanceof UnknownVal ? l : l instanceof ArrayVal;
+      if (r instanceof BuiltinVal && r.name === 'Object')
+        return l instanceof UnknownVal ? l : l instanceof ObjectVal || l instanceof ArrayVal;
       return unknownFrom(l, r) ?? new UnknownVal(`\`${this.snippet(n, 40)}\``);
     }
     if (op === K.InKeyword) {
-      if (r instanceof ObjectVal && (typeof l === 'string' || typeof l === 'number')) return r.props.has(String(l));
+      if (r instanceof ObjectVal && (typeof l === 'string' || typeof l === 'number'))
+        return r.props.has(String(l));
       return unknownFrom(l, r) ?? new UnknownVal(`\`${this.snippet(n, 40)}\``);
     }
     if (l instanceof UnknownVal) return l;
@@ -1675,7 +2038,12 @@ export class Evaluator {
     const K = this.K;
     if (n.operator === K.PlusPlusToken || n.operator === K.MinusMinusToken) {
       const v = this.ev(n.operand);
-      const nv = typeof v === 'number' ? v + (n.operator === K.PlusPlusToken ? 1 : -1) : v instanceof UnknownVal ? v : NaN;
+      const nv =
+        typeof v === 'number'
+          ? v + (n.operator === K.PlusPlusToken ? 1 : -1)
+          : v instanceof UnknownVal
+            ? v
+            : NaN;
       this.assignTo(n.operand, nv);
       return nv;
     }
@@ -1701,7 +2069,12 @@ export class Evaluator {
 
   private evalPostfix(n: TS.PostfixUnaryExpression): Value {
     const v = this.ev(n.operand);
-    const nv = typeof v === 'number' ? v + (n.operator === this.K.PlusPlusToken ? 1 : -1) : v instanceof UnknownVal ? v : NaN;
+    const nv =
+      typeof v === 'number'
+        ? v + (n.operator === this.K.PlusPlusToken ? 1 : -1)
+        : v instanceof UnknownVal
+          ? v
+          : NaN;
     this.assignTo(n.operand, nv);
     return v;
   }
@@ -1715,8 +2088,13 @@ export class Evaluator {
     const b = this.ev(n.whenFalse);
     if (strictEquals(a, b) === true) return a;
     const label = (c as UnknownVal).label;
-    if (isPlainData(a) && isPlainData(b)) return new UnknownVal(`\`${this.snippet(n, 60)}\` (depends on ${label})`);
-    this.note('assumption', `Condition \`${this.snippet(n.condition, 50)}\` depends on ${label}, not known statically: assumed true.`, n.condition);
+    if (isPlainData(a) && isPlainData(b))
+      return new UnknownVal(`\`${this.snippet(n, 60)}\` (depends on ${label})`);
+    this.note(
+      'assumption',
+      `Condition \`${this.snippet(n.condition, 50)}\` depends on ${label}, not known statically: assumed true.`,
+      n.condition,
+    );
     return a;
   }
 
@@ -1725,7 +2103,8 @@ export class Evaluator {
     for (const span of n.templateSpans) {
       const v = this.ev(span.expression);
       const str = toStringValue(v);
-      if (str instanceof UnknownVal) return new UnknownVal(`\`${this.snippet(n, 60)}\` (depends on ${str.label})`);
+      if (str instanceof UnknownVal)
+        return new UnknownVal(`\`${this.snippet(n, 60)}\` (depends on ${str.label})`);
       s += str + span.literal.text;
     }
     return s;
@@ -1740,7 +2119,11 @@ export class Evaluator {
         if (it) {
           for (const x of it) items.push(x);
         } else {
-          this.note('assumption', `Spread of \`${this.snippet(el, 50)}\` (${v instanceof UnknownVal ? v.label : 'not an array'}) is not known statically: left out.`, el);
+          this.note(
+            'assumption',
+            `Spread of \`${this.snippet(el, 50)}\` (${v instanceof UnknownVal ? v.label : 'not an array'}) is not known statically: left out.`,
+            el,
+          );
         }
       } else items.push(this.ev(el));
     }
@@ -1768,7 +2151,11 @@ export class Evaluator {
         } else if (v instanceof ArrayVal) {
           v.items.forEach((x, i) => o.props.set(String(i), x));
         } else if (v instanceof UnknownVal) {
-          this.note('assumption', `Spread of \`${this.snippet(p.expression, 40)}\` (${v.label}) is not known statically: the other properties are used as written.`, p);
+          this.note(
+            'assumption',
+            `Spread of \`${this.snippet(p.expression, 40)}\` (${v.label}) is not known statically: the other properties are used as written.`,
+            p,
+          );
         }
       } else if (ts.isMethodDeclaration(p)) {
         const key = this.propertyKey(p.name);
@@ -1846,7 +2233,15 @@ const COMPOUND = {
 /** true / false, or undefined when the value is unknown. */
 export function truthy(v: Value): boolean | undefined {
   if (v instanceof UnknownVal) return undefined;
-  if (v === undefined || v === null || v === false || v === 0 || v === '' || (typeof v === 'number' && Number.isNaN(v))) return false;
+  if (
+    v === undefined ||
+    v === null ||
+    v === false ||
+    v === 0 ||
+    v === '' ||
+    (typeof v === 'number' && Number.isNaN(v))
+  )
+    return false;
   return true;
 }
 
@@ -1870,7 +2265,14 @@ function unknownFrom(a: Value, b: Value): UnknownVal | undefined {
 }
 
 function isPlainData(v: Value): boolean {
-  return v === undefined || v === null || typeof v !== 'object' || v instanceof UnknownVal || v instanceof ArrayVal || (v instanceof ObjectVal && !v.cls && !v.native);
+  return (
+    v === undefined ||
+    v === null ||
+    typeof v !== 'object' ||
+    v instanceof UnknownVal ||
+    v instanceof ArrayVal ||
+    (v instanceof ObjectVal && !v.cls && !v.native)
+  );
 }
 
 /** Primitive for arithmetic: arrays of primitives join like JavaScript, other objects are unknown. */
@@ -1913,7 +2315,15 @@ export function typeOf(v: Value): Value {
   if (v instanceof FunctionVal || v instanceof BuiltinVal || v instanceof ClassVal) return 'function';
   if (v instanceof TfRef) {
     const last = v.path[v.path.length - 1];
-    if (last === undefined || last === 'layers' || last === 'initializers' || last === 'regularizers' || last === 'constraints' || last === 'serialization') return 'object';
+    if (
+      last === undefined ||
+      last === 'layers' ||
+      last === 'initializers' ||
+      last === 'regularizers' ||
+      last === 'constraints' ||
+      last === 'serialization'
+    )
+      return 'object';
     return 'function';
   }
   return 'object';

@@ -92,7 +92,13 @@ export class GraphAssembler {
     return this.finish(name, undefined, span, 'functional', out);
   }
 
-  private finish(name: string, builder: string | undefined, span: Span, api: LayerGraph['api'], outputs: string[]): LayerGraph {
+  private finish(
+    name: string,
+    builder: string | undefined,
+    span: Span,
+    api: LayerGraph['api'],
+    outputs: string[],
+  ): LayerGraph {
     const weightKeys = new Map<string, number>();
     for (const [layer, nodes] of this.uses) {
       if (nodes.length < 2) continue;
@@ -140,7 +146,11 @@ export class GraphAssembler {
       out.push(n);
     };
     for (const s of this.scopes) {
-      for (let p: NoteScope | undefined = s; p && p !== this.ctx.fileScope && !seenScopes.has(p); p = p.parent) {
+      for (
+        let p: NoteScope | undefined = s;
+        p && p !== this.ctx.fileScope && !seenScopes.has(p);
+        p = p.parent
+      ) {
         seenScopes.add(p);
         for (const n of p.notes) push(n);
       }
@@ -164,7 +174,8 @@ export class GraphAssembler {
       return '';
     }
     const id = `n${this.nodes.length}`;
-    const name = (layer.name ??= typeof layer.written.name === 'string' ? layer.written.name : this.ctx.namer.next(layer.className));
+    const name = (layer.name ??=
+      typeof layer.written.name === 'string' ? layer.written.name : this.ctx.namer.next(layer.className));
     const u = this.uses.get(layer);
     const node: LayerNode = {
       id,
@@ -204,7 +215,8 @@ export class GraphAssembler {
   /** The first leaf layer of a sequential (descending into sequential sub-models). */
   private firstLeaf(model: ModelVal, depth = 0): LayerVal | ModelVal | undefined {
     const first = model.entries[0]?.layer;
-    if (first instanceof ModelVal && first.api === 'sequential' && depth < 16) return this.firstLeaf(first, depth + 1) ?? first;
+    if (first instanceof ModelVal && first.api === 'sequential' && depth < 16)
+      return this.firstLeaf(first, depth + 1) ?? first;
     return first;
   }
 
@@ -225,12 +237,22 @@ export class GraphAssembler {
     const cfg: Config = {};
     if (batchInputShape !== undefined) cfg.batchInputShape = batchInputShape;
     if (leaf instanceof LayerVal) {
-      const leafName = (leaf.name ??= typeof leaf.written.name === 'string' ? leaf.written.name : this.ctx.namer.next(leaf.className));
+      const leafName = (leaf.name ??=
+        typeof leaf.written.name === 'string' ? leaf.written.name : this.ctx.namer.next(leaf.className));
       cfg.name = `${leafName}_input`;
     }
     // The implicit input has no code of its own: it points at the first layer, which declares its shape.
     const span = leaf instanceof LayerVal ? leaf.span : model.span;
-    const input = new LayerVal(-1, 'InputLayer', {}, resolveConfig('InputLayer', cfg), span, undefined, model.scope, undefined);
+    const input = new LayerVal(
+      -1,
+      'InputLayer',
+      {},
+      resolveConfig('InputLayer', cfg),
+      span,
+      undefined,
+      model.scope,
+      undefined,
+    );
     if (typeof cfg.name === 'string') input.name = cfg.name;
     return this.emit(input, [], {});
   }
@@ -272,7 +294,11 @@ export class GraphAssembler {
   /** Flattens a sub-model applied to / added after `inputs`; returns its output ids. */
   private inline(sub: ModelVal, inputs: string[], scope: NoteScope | undefined): string[] {
     if (this.stack.includes(sub)) {
-      this.extraNotes.push({ kind: 'unsupported', message: `Model ${sub.displayName} contains itself; the inner use is left out.`, span: sub.span });
+      this.extraNotes.push({
+        kind: 'unsupported',
+        message: `Model ${sub.displayName} contains itself; the inner use is left out.`,
+        span: sub.span,
+      });
       return inputs;
     }
     if (scope) this.scopes.add(scope);
@@ -290,7 +316,12 @@ export class GraphAssembler {
    * Emits the applications between `modelInputs` and `modelOutputs`. With `given`, the model inputs are mapped
    * onto those ids (a flattened sub-model); otherwise they become InputLayer nodes.
    */
-  private functional(modelInputs: TensorVal[], modelOutputs: TensorVal[], given: string[] | undefined, fromModel: string | undefined): string[] {
+  private functional(
+    modelInputs: TensorVal[],
+    modelOutputs: TensorVal[],
+    given: string[] | undefined,
+    fromModel: string | undefined,
+  ): string[] {
     const ids = new Map<AppNode, string[]>();
     const inputApps = new Set<AppNode>();
     modelInputs.forEach((t, i) => {

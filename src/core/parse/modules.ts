@@ -2,7 +2,11 @@
 
 /** '@tensorflow/tfjs', '-node', '-node-gpu', '-layers' (and the other @tensorflow/tfjs* packages). */
 export function isTfjsModule(spec: string): boolean {
-  return spec === '@tensorflow/tfjs' || spec.startsWith('@tensorflow/tfjs-') || spec.startsWith('@tensorflow/tfjs/');
+  return (
+    spec === '@tensorflow/tfjs' ||
+    spec.startsWith('@tensorflow/tfjs-') ||
+    spec.startsWith('@tensorflow/tfjs/')
+  );
 }
 
 /** Joins a relative specifier onto the directory of `from`, keeping the separator style of `from`. */
@@ -59,4 +63,38 @@ export function resolveImport(
     if (text !== undefined) return { path: p, text };
   }
   return undefined;
+}
+
+/** Text that can reach tfjs: an import of a tfjs package, or a `tf.` / `tf[` use (script-tag globals, injected tf). */
+export const TFJS_HINT = /@tensorflow\/tfjs|\btf\s*(?:\?\.|\.|\[)/;
+const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"](\.{1,2}\/[^'"\n]+)['"]/g;
+/** Files of the import closure scanned (text only) when deciding whether a file can make models. */
+const MAX_GATE_FILES = 64;
+
+/**
+ * Whether code in this file can reach tfjs: it does itself, or one of the files it imports (transitively, by
+ * a text scan through the host) does. Files that cannot are not evaluated (most files of a project), and
+ * uncalled functions that cannot are not analysed as builders.
+ */
+export function reachesTfjs(
+  path: string,
+  text: string,
+  read: ((p: string) => string | undefined) | undefined,
+): boolean {
+  if (TFJS_HINT.test(text)) return true;
+  if (!read) return false;
+  const seen = new Set<string>([path]);
+  const queue: [string, string][] = [[path, text]];
+  while (queue.length && seen.size <= MAX_GATE_FILES) {
+    const [from, t] = queue.shift() as [string, string];
+    RELATIVE_IMPORT.lastIndex = 0;
+    for (let m = RELATIVE_IMPORT.exec(t); m; m = RELATIVE_IMPORT.exec(t)) {
+      const r = resolveImport(from, m[1], read);
+      if (!r || seen.has(r.path)) continue;
+      if (TFJS_HINT.test(r.text)) return true;
+      seen.add(r.path);
+      queue.push([r.path, r.text]);
+    }
+  }
+  return false;
 }

@@ -5,7 +5,19 @@
  * evaluation are skipped, so a model is never reported twice; callers are analysed before their helpers.
  */
 import type * as TS from 'typescript';
-import { ClassVal, FunctionVal, ObjectVal, type ModuleInfo, type Value } from './values';
+import {
+  ClassVal,
+  FunctionVal,
+  LayerVal,
+  LazyImport,
+  ModelVal,
+  ObjectVal,
+  TensorVal,
+  TfRef,
+  type ModuleInfo,
+  type Value,
+} from './values';
+import { TFJS_HINT, reachesTfjs, resolveImport } from './modules';
 import { Cancelled, LimitHit, RootBudgetHit, UserThrow, type Evaluator } from './evaluator';
 
 interface Candidate {
@@ -13,6 +25,108 @@ interface Candidate {
   name: string;
   run: () => void;
   decl: TS.Node;
+  /** The source range whose words decide relevance (a method: its whole class). */
+  text: TS.Node;
+  /** The module-level name this candidate is reached through (a registry object, a class). */
+  container?: string;
+}
+
+const WORD = /[A-Za-z_$][\w$]*/g;
+
+function words(text: string): Set<string> {
+  const out = new Set<string>();
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(text); m; m = WORD.exec(text)) out.add(m[0]);
+  return out;
+}
+
+/**
+ * Which candidates can lead to a model: those whose code mentions tfjs, a module-level name bound to something
+ * that reaches tfjs (a tfjs import, an import of a file that reaches tfjs, a model or layer), or another
+ * relevant candidate (a worklist over a reverse index: linear in the size of the file). The rest (UI, I/O,
+ * data handling) is not evaluated as a builder.
+ */
+function relevantCandidates(
+  mod: ModuleInfo,
+  cands: Candidate[],
+  read: (p: string) => string | undefined,
+): { relevant: Set<Candidate>; check: (c: Candidate) => boolean } {
+  const reach = new Map<string, boolean>();
+  const fileReaches = (path: string, text: string): boolean => {
+    const known = reach.get(path);
+    if (known !== undefined) return known;
+    const r = reachesTfjs(path, text, read);
+    reach.set(path, r);
+    return r;
+  };
+  const valueReaches = (v: Value, depth: number): boolean => {
+    if (v instanceof TfRef || v instanceof ModelVal || v instanceof LayerVal || v instanceof TensorVal)
+      return true;
+    if (v instanceof LazyImport) {
+      const o = v.origin;
+      if (!o) return false;
+      const r = resolveImport(o.from, o.spec, read);
+      return !!r && fileReaches(r.path, r.text);
+    }
+    if (v instanceof FunctionVal || v instanceof ClassVal)
+      return v.mod !== mod && fileReaches(v.mod.path, v.mod.text);
+    if (v instanceof ObjectVal) {
+      if (v.native) return true;
+      if (depth > 0) return false;
+      for (const x of v.props.values()) if (valueReaches(x, depth + 1)) return true;
+    }
+    return false;
+  };
+  const relevantNames = new Set<string>();
+  for (const [name, b] of mod.env.vars) if (valueReaches(b.value, 0)) relevantNames.add(name);
+
+  const result = new Set<Candidate>();
+  const byWord = new Map<string, Candidate[]>();
+  const queue: string[] = [];
+  const mark = (c: Candidate) => {
+    if (result.has(c)) return;
+    result.add(c);
+    for (const n of [c.name, c.container]) {
+      if (n && !relevantNames.has(n)) {
+        relevantNames.add(n);
+        queue.push(n);
+      }
+    }
+  };
+  const textCache = new Map<TS.Node, Set<string> | 'hint'>();
+  for (const c of cands) {
+    let w = textCache.get(c.text);
+    if (!w) {
+      const t = mod.text.slice(c.text.pos, c.text.end);
+      w = TFJS_HINT.test(t) ? 'hint' : words(t);
+      textCache.set(c.text, w);
+    }
+    if (w === 'hint') {
+      mark(c);
+      continue;
+    }
+    let hit = false;
+    for (const word of w) {
+      if (relevantNames.has(word)) hit = true;
+      const list = byWord.get(word);
+      if (list) list.push(c);
+      else byWord.set(word, [c]);
+    }
+    if (hit) mark(c);
+  }
+  while (queue.length) {
+    const n = queue.pop() as string;
+    for (const c of byWord.get(n) ?? []) mark(c);
+  }
+  // Candidates found later (handlers registered by builders): their own words only.
+  const check = (c: Candidate): boolean => {
+    if (result.has(c)) return true;
+    const t = mod.text.slice(c.text.pos, c.text.end);
+    if (TFJS_HINT.test(t)) return true;
+    for (const w of words(t)) if (relevantNames.has(w)) return true;
+    return false;
+  };
+  return { relevant: result, check };
 }
 
 /**
@@ -39,23 +153,25 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
   const seen = new Set<TS.Node>();
   const classes: ClassVal[] = [];
 
-  const addFn = (fn: FunctionVal, thisVal: Value, name: string) => {
+  const addFn = (fn: FunctionVal, thisVal: Value, name: string, container?: string) => {
     if (fn.mod !== mod || seen.has(fn.decl)) return;
     seen.add(fn.decl);
     cands.push({
       pos: fn.decl.pos,
       name,
       decl: fn.decl,
+      text: fn.decl,
+      container,
       run: () => void ev.callFunction(fn, thisVal, [], fn.decl, true),
     });
   };
   const visit = (v: Value, name: string, depth: number) => {
-    if (v instanceof FunctionVal) addFn(v, undefined, v.name || name);
+    if (v instanceof FunctionVal) addFn(v, undefined, v.name || name, name);
     else if (v instanceof ClassVal) {
       if (v.mod === mod && !classes.includes(v)) classes.push(v);
     } else if (v instanceof ObjectVal && !v.cls && !v.native && depth === 0) {
       for (const [k, x] of v.props) {
-        if (x instanceof FunctionVal) addFn(x, v, x.name || k);
+        if (x instanceof FunctionVal) addFn(x, v, x.name || k, name);
       }
     }
   };
@@ -70,7 +186,13 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
     for (const fn of ev.escaped.slice(start)) {
       if (seen.has(fn.decl)) continue;
       seen.add(fn.decl);
-      out.push({ pos: fn.decl.pos, name: fn.name, decl: fn.decl, run: () => void ev.callFunction(fn, fn.lexicalThis, [], fn.decl, true) });
+      out.push({
+        pos: fn.decl.pos,
+        name: fn.name,
+        decl: fn.decl,
+        text: fn.decl,
+        run: () => void ev.callFunction(fn, fn.lexicalThis, [], fn.decl, true),
+      });
     }
     return out;
   };
@@ -91,6 +213,7 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
         pos: cls.decl.pos,
         name: cls.name,
         decl: cls.ctor ?? cls.decl,
+        text: cls.decl,
         run: () => {
           if (!cls.instances.length) getInstance();
         },
@@ -99,19 +222,34 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
     for (const [key, m] of cls.methods) {
       if (seen.has(m.decl)) continue;
       seen.add(m.decl);
-      cands.push({ pos: m.decl.pos, name: key, decl: m.decl, run: () => void ev.callFunction(m, getInstance(), [], m.decl, true) });
+      cands.push({
+        pos: m.decl.pos,
+        name: key,
+        decl: m.decl,
+        text: cls.decl,
+        container: cls.name,
+        run: () => void ev.callFunction(m, getInstance(), [], m.decl, true),
+      });
     }
     for (const [key, m] of cls.statics.props) {
       if (!(m instanceof FunctionVal) || seen.has(m.decl)) continue;
       seen.add(m.decl);
-      cands.push({ pos: m.decl.pos, name: key, decl: m.decl, run: () => void ev.callFunction(m, cls, [], m.decl, true) });
+      cands.push({
+        pos: m.decl.pos,
+        name: key,
+        decl: m.decl,
+        text: cls.decl,
+        container: cls.name,
+        run: () => void ev.callFunction(m, cls, [], m.decl, true),
+      });
     }
   }
+  const { check } = relevantCandidates(mod, cands, (p) => ev.readHost(p));
   const counts = nameCounts(mod.text, new Set(cands.map((c) => c.name)));
   const referenced = (c: Candidate) => (counts.get(c.name) ?? 0) > 1;
   cands.sort((a, b) => Number(referenced(a)) - Number(referenced(b)) || a.pos - b.pos);
   // Each builder gets a share of the remaining budget, so one runaway builder cannot starve the others.
-  const share = Math.max(1000, Math.floor(ev.limits.maxEvalSteps / 4));
+  const share = Math.max(1000, Math.floor(ev.limits.maxEvalSteps / 10));
   let escapedSeen = ev.escaped.length;
   for (let i = 0; ; ) {
     // Handlers registered by the builders analysed so far join the queue.
@@ -121,7 +259,7 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
     }
     if (i >= cands.length) break;
     const c = cands[i++];
-    if (ev.calledDecls.has(c.decl)) continue;
+    if (ev.calledDecls.has(c.decl) || !check(c)) continue;
     const before = ev.models.length;
     ev.stepCap = ev.steps + share;
     try {

@@ -45,7 +45,13 @@ function spatialDims(className: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-function convLength(d: number | null, k: number, s: number, padding: ConfigValue | undefined, dil = 1): number | null {
+function convLength(
+  d: number | null,
+  k: number,
+  s: number,
+  padding: ConfigValue | undefined,
+  dil = 1,
+): number | null {
   if (d === null) return null;
   if (padding === 'same' || padding === 'causal') return Math.ceil(d / s);
   const eff = (k - 1) * dil + 1;

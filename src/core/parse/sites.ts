@@ -193,7 +193,9 @@ export function outerExpression(node: TS.Node): { outer: TS.Node; parent: TS.Nod
 
 /** The site of a layer factory call / `new X()`: an array element, or 'other'. */
 export function creationSite(mod: ModuleInfo, node: TS.Node, layersNamespace: string | undefined): CodeSite {
-  return cachedSite(creationCache, node, mod, layersNamespace, () => makeCreationSite(mod, node, layersNamespace)) as CodeSite;
+  return cachedSite(creationCache, node, mod, layersNamespace, () =>
+    makeCreationSite(mod, node, layersNamespace),
+  ) as CodeSite;
 }
 
 function makeCreationSite(mod: ModuleInfo, node: TS.Node, layersNamespace: string | undefined): CodeSite {
@@ -213,11 +215,19 @@ function makeCreationSite(mod: ModuleInfo, node: TS.Node, layersNamespace: strin
 }
 
 /** `model.add(...)` as a statement -> addCall site; undefined when the call is part of a larger expression. */
-export function addCallSite(mod: ModuleInfo, call: TS.Node, layersNamespace: string | undefined): CodeSite | undefined {
+export function addCallSite(
+  mod: ModuleInfo,
+  call: TS.Node,
+  layersNamespace: string | undefined,
+): CodeSite | undefined {
   return cachedSite(addCache, call, mod, layersNamespace, () => makeAddCallSite(mod, call, layersNamespace));
 }
 
-function makeAddCallSite(mod: ModuleInfo, call: TS.Node, layersNamespace: string | undefined): CodeSite | undefined {
+function makeAddCallSite(
+  mod: ModuleInfo,
+  call: TS.Node,
+  layersNamespace: string | undefined,
+): CodeSite | undefined {
   const ts = getTs();
   ensureParents(mod, call);
   const { parent } = outerExpression(call);
@@ -233,11 +243,21 @@ function makeAddCallSite(mod: ModuleInfo, call: TS.Node, layersNamespace: string
 }
 
 /** `const x = <layer>.apply(y)` / `x = <layer>.apply(y)` as a statement -> applyCall site. */
-export function applyCallSite(mod: ModuleInfo, call: TS.CallExpression, layersNamespace: string | undefined): CodeSite | undefined {
-  return cachedSite(applyCache, call, mod, layersNamespace, () => makeApplyCallSite(mod, call, layersNamespace));
+export function applyCallSite(
+  mod: ModuleInfo,
+  call: TS.CallExpression,
+  layersNamespace: string | undefined,
+): CodeSite | undefined {
+  return cachedSite(applyCache, call, mod, layersNamespace, () =>
+    makeApplyCallSite(mod, call, layersNamespace),
+  );
 }
 
-function makeApplyCallSite(mod: ModuleInfo, call: TS.CallExpression, layersNamespace: string | undefined): CodeSite | undefined {
+function makeApplyCallSite(
+  mod: ModuleInfo,
+  call: TS.CallExpression,
+  layersNamespace: string | undefined,
+): CodeSite | undefined {
   const ts = getTs();
   ensureParents(mod, call);
   const { parent } = outerExpression(call);
@@ -247,7 +267,11 @@ function makeApplyCallSite(mod: ModuleInfo, call: TS.CallExpression, layersNames
   let declaration: CodeSite['declaration'];
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
     const list = parent.parent;
-    if (ts.isVariableDeclarationList(list) && list.declarations.length === 1 && ts.isVariableStatement(list.parent)) {
+    if (
+      ts.isVariableDeclarationList(list) &&
+      list.declarations.length === 1 &&
+      ts.isVariableStatement(list.parent)
+    ) {
       stmt = list.parent;
       target = parent.name.text;
       declaration = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';

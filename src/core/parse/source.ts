@@ -14,18 +14,16 @@ import { analyseUncalled } from './roots';
 import { GraphAssembler, type BuildContext } from './graphBuilder';
 import { analyseCustomLayer } from './customLayer';
 import { findSuppressions } from './suppressions';
+import { reachesTfjs } from './modules';
 import type { ModelVal } from './values';
 
 /** How many parse diagnostics a syntax note lists. */
 const MAX_SYNTAX_NOTES = 3;
 
-/** Files that cannot make a tfjs model: no tfjs name, no model-ish word, no relative import. */
-function mayDefineModels(text: string): boolean {
-  return /tfjs|\btf\b|\blayers\b|sequential|\bmodel\b|\bLayer\b/.test(text) || /(?:from|require\(|import\()\s*['"]\.{1,2}\//.test(text);
-}
-
 function byteLength(text: string): number {
-  return typeof Buffer !== 'undefined' ? Buffer.byteLength(text, 'utf8') : new TextEncoder().encode(text).length;
+  return typeof Buffer !== 'undefined'
+    ? Buffer.byteLength(text, 'utf8')
+    : new TextEncoder().encode(text).length;
 }
 
 /** File-unique model names: the binding name, else the builder, else 'model'; repeats get _1, _2 ... */
@@ -82,7 +80,9 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
     const lc = sf.getLineAndCharacterOfPosition(pos);
     return { line: lc.line, character: lc.character };
   };
-  const diags = (sf as unknown as { parseDiagnostics?: readonly import('typescript').DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diags =
+    (sf as unknown as { parseDiagnostics?: readonly import('typescript').DiagnosticWithLocation[] })
+      .parseDiagnostics ?? [];
   for (const d of diags.slice(0, MAX_SYNTAX_NOTES)) {
     const start = d.start ?? 0;
     const end = start + (d.length ?? 0);
@@ -95,11 +95,35 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
     });
   }
   if (diags.length > MAX_SYNTAX_NOTES) {
-    result.notes.push({ kind: 'syntax', message: `${diags.length - MAX_SYNTAX_NOTES} more syntax errors not listed.` });
+    result.notes.push({
+      kind: 'syntax',
+      message: `${diags.length - MAX_SYNTAX_NOTES} more syntax errors not listed.`,
+    });
   }
-  if (!mayDefineModels(text)) return result;
+  // One cache of the other files for the gate and the evaluator.
+  const files = new Map<string, string | undefined>();
+  const host = opts.host;
+  const read = host
+    ? (p: string) => {
+        if (!files.has(p)) {
+          let t: string | undefined;
+          try {
+            t = host.readFile(p);
+          } catch {
+            t = undefined;
+          }
+          files.set(p, t);
+        }
+        return files.get(p);
+      }
+    : undefined;
+  if (!reachesTfjs(path, text, read)) return result;
 
-  const ev = new Evaluator(path, sf, text, { limits, cancel: opts.cancel, host: opts.host });
+  const ev = new Evaluator(path, sf, text, {
+    limits,
+    cancel: opts.cancel,
+    host: read ? { readFile: read } : undefined,
+  });
   const mod = ev.main;
   let stopped: Note | undefined;
   let cancelled = false;
@@ -110,11 +134,17 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
     if (e instanceof LimitHit) stopped = e.note;
     else if (e instanceof Cancelled) cancelled = true;
     else {
-      result.notes.push({ kind: 'unsupported', message: `Internal analyser error (${e instanceof Error ? e.message : String(e)}): models found so far are kept.` });
+      result.notes.push({
+        kind: 'unsupported',
+        message: `Internal analyser error (${e instanceof Error ? e.message : String(e)}): models found so far are kept.`,
+      });
     }
   }
   if (cancelled) {
-    result.notes.push({ kind: 'info', message: 'Analysis cancelled: the models found so far are incomplete.' });
+    result.notes.push({
+      kind: 'info',
+      message: 'Analysis cancelled: the models found so far are incomplete.',
+    });
   }
 
   const models = ev.models.filter((m) => m.reported);
@@ -127,7 +157,9 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
     fileScope: ev.fileScope,
     fileNotes: ev.fileNoteUid,
     customInfo: (layer, shapes) =>
-      analyseCustomLayer(ev, layer, shapes, (inputs, outputs, name, span) => new GraphAssembler(ctx).buildBody(inputs, outputs, name, span)),
+      analyseCustomLayer(ev, layer, shapes, (inputs, outputs, name, span) =>
+        new GraphAssembler(ctx).buildBody(inputs, outputs, name, span),
+      ),
   };
   for (const m of models) {
     let graph: LayerGraph;
@@ -150,6 +182,7 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
   // File-level notes: limits no model carries, internal errors, unresolved imports, top-level assumptions.
   for (const n of ev.globalNotes) if (!result.notes.includes(n)) result.notes.push(n);
   for (const n of ev.limitNotes) if (!attached.has(n) && !result.notes.includes(n)) result.notes.push(n);
-  for (const n of ev.fileScope.notes) if (!attached.has(n) && !result.notes.includes(n) && n.kind !== 'limit') result.notes.push(n);
+  for (const n of ev.fileScope.notes)
+    if (!attached.has(n) && !result.notes.includes(n) && n.kind !== 'limit') result.notes.push(n);
   return result;
 }

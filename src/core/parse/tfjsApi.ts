@@ -106,7 +106,18 @@ const TENSOR_OPS = new Set([
 ]);
 
 /** Tensor methods besides the tf.<op> names (all opaque unless listed in the op tables). */
-const TENSOR_METHODS = new Set(['flatten', 'asType', 'as1D', 'as2D', 'asScalar', 'reshapeAs', 'broadcastTo', 'norm', 'argMax', 'clipByValue']);
+const TENSOR_METHODS = new Set([
+  'flatten',
+  'asType',
+  'as1D',
+  'as2D',
+  'asScalar',
+  'reshapeAs',
+  'broadcastTo',
+  'norm',
+  'argMax',
+  'clipByValue',
+]);
 
 /** Layer classes whose apply() returns [output, ...states] when returnState is set. */
 const STATE_COUNT: { [className: string]: number } = { LSTM: 2, GRU: 1, SimpleRNN: 1, RNN: 1, ConvLSTM2D: 2 };
@@ -153,7 +164,8 @@ export class TfApi {
           return new UnknownVal(`tf.${head}(…)`);
       }
     }
-    if (path.length === 2 && head === 'layers' && /^[a-z]/.test(second)) return this.makeLayer(second, args[0], node);
+    if (path.length === 2 && head === 'layers' && /^[a-z]/.test(second))
+      return this.makeLayer(second, args[0], node);
     if (path.length === 2 && head === 'initializers') return this.initializer(second, args[0]);
     if (path.length === 2 && (head === 'regularizers' || head === 'constraints')) {
       const o = new ObjectVal();
@@ -162,15 +174,18 @@ export class TfApi {
       return o;
     }
     if (head === 'serialization' && second === 'registerClass') return undefined;
-    if (head === 'util' || head === 'train' || head === 'losses' || head === 'metrics' || head === 'data') return new UnknownVal(`tf.${path.join('.')}(…)`);
+    if (head === 'util' || head === 'train' || head === 'losses' || head === 'metrics' || head === 'data')
+      return new UnknownVal(`tf.${path.join('.')}(…)`);
     return new UnknownVal(`tf.${path.join('.')}(…)`);
   }
 
   construct(path: readonly string[], args: Value[], node: TS.Node | undefined): Value {
     const key = path.join('.');
     if (key === 'Sequential') return this.makeSequential(args[0], node);
-    if (key === 'LayersModel' || key === 'Model' || key === 'Functional') return this.makeFunctional(args[0], node);
-    if (path.length === 2 && path[0] === 'initializers') return this.initializer(path[1].charAt(0).toLowerCase() + path[1].slice(1), args[0]);
+    if (key === 'LayersModel' || key === 'Model' || key === 'Functional')
+      return this.makeFunctional(args[0], node);
+    if (path.length === 2 && path[0] === 'initializers')
+      return this.initializer(path[1].charAt(0).toLowerCase() + path[1].slice(1), args[0]);
     return new UnknownVal(`new tf.${key}(…)`);
   }
 
@@ -193,9 +208,11 @@ export class TfApi {
       unknowns.push(`${path} (${v.label})`);
       return '<unknown>';
     }
-    if (v instanceof ArrayVal) return v.items.map((x, i) => this.toConfig(x, unknowns, `${path}[${i}]`, depth + 1) ?? null);
+    if (v instanceof ArrayVal)
+      return v.items.map((x, i) => this.toConfig(x, unknowns, `${path}[${i}]`, depth + 1) ?? null);
     if (v instanceof LayerVal) return { className: v.className, config: { ...v.written } };
-    if (v instanceof ObjectVal && v.native instanceof LayerVal) return { className: v.native.className, config: { ...v.native.written } };
+    if (v instanceof ObjectVal && v.native instanceof LayerVal)
+      return { className: v.native.className, config: { ...v.native.written } };
     if (v instanceof ObjectVal && !v.cls) {
       const o: { [k: string]: ConfigValue } = {};
       for (const [k, x] of v.props) {
@@ -217,14 +234,26 @@ export class TfApi {
     const own = () => (scope.s === ev.scope ? (scope.s = new NoteScope(ev.scope)) : scope.s);
     if (cfg === undefined || cfg === null) return {};
     if (cfg instanceof UnknownVal) {
-      ev.note('assumption', `The config of ${what} is ${cfg.label}, not known statically: tfjs defaults assumed.`, node, ev.mod, own());
+      ev.note(
+        'assumption',
+        `The config of ${what} is ${cfg.label}, not known statically: tfjs defaults assumed.`,
+        node,
+        ev.mod,
+        own(),
+      );
       return {};
     }
     if (!(cfg instanceof ObjectVal)) return {};
     const unknowns: string[] = [];
     const c = this.toConfig(cfg, unknowns, '');
     if (unknowns.length) {
-      ev.note('assumption', `${what}: ${unknowns.join('; ')} not known statically (kept as '<unknown>').`, node, ev.mod, own());
+      ev.note(
+        'assumption',
+        `${what}: ${unknowns.join('; ')} not known statically (kept as '<unknown>').`,
+        node,
+        ev.mod,
+        own(),
+      );
     }
     return c && typeof c === 'object' && !Array.isArray(c) ? (c as Config) : {};
   }
@@ -258,7 +287,10 @@ export class TfApi {
     const mod = this.ev.mod;
     if (node && ts.isCallExpression(node)) {
       const callee = node.expression;
-      if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && callee.expression.end - callee.expression.pos < 80) {
+      if (
+        (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) &&
+        callee.expression.end - callee.expression.pos < 80
+      ) {
         return textOf(mod, callee.expression);
       }
     }
@@ -273,7 +305,13 @@ export class TfApi {
     if (!className) {
       className = fallbackClassName(factory);
       scope.s = new NoteScope(ev.scope);
-      ev.note('unsupported', `tf.layers.${factory} is not a tfjs layer factory the analyser knows: treated as a layer of class ${className}.`, node, mod, scope.s);
+      ev.note(
+        'unsupported',
+        `tf.layers.${factory} is not a tfjs layer factory the analyser knows: treated as a layer of class ${className}.`,
+        node,
+        mod,
+        scope.s,
+      );
     }
     const written = this.configOf(cfg, `tf.layers.${factory}`, node, scope);
     let config: Config;
@@ -282,7 +320,10 @@ export class TfApi {
       const shape = written.inputShape;
       const derived: Config = { ...written };
       if (!Array.isArray(written.batchInputShape) && Array.isArray(shape)) {
-        derived.batchInputShape = [typeof written.batchSize === 'number' ? written.batchSize : null, ...shape.map((d) => (typeof d === 'number' ? d : null))];
+        derived.batchInputShape = [
+          typeof written.batchSize === 'number' ? written.batchSize : null,
+          ...shape.map((d) => (typeof d === 'number' ? d : null)),
+        ];
         delete derived.inputShape;
         delete derived.batchSize;
       }
@@ -304,7 +345,9 @@ export class TfApi {
   private newModel(api: 'sequential' | 'functional', node: TS.Node | undefined): ModelVal {
     const ev = this.ev;
     const mod = ev.mod;
-    const span = node ? spanOf(mod, node) : { file: mod.path, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const span = node
+      ? spanOf(mod, node)
+      : { file: mod.path, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     const m = new ModelVal(++ev.uid, api, span, ev.frame.fnName, ev.scope);
     m.reported = ev.importDepth === 0 && ev.suppressModels === 0;
     ev.models.push(m);
@@ -318,10 +361,18 @@ export class TfApi {
       if (layers instanceof ArrayVal) {
         for (const item of layers.items) this.addEntry(m, item, undefined, node);
       } else if (layers instanceof UnknownVal) {
-        this.ev.note('assumption', `The layers of this tf.sequential are ${layers.label}, not known statically: they are not in the graph.`, node);
+        this.ev.note(
+          'assumption',
+          `The layers of this tf.sequential are ${layers.label}, not known statically: they are not in the graph.`,
+          node,
+        );
       }
     } else if (cfg instanceof UnknownVal) {
-      this.ev.note('assumption', `The config of this tf.sequential is ${cfg.label}, not known statically.`, node);
+      this.ev.note(
+        'assumption',
+        `The config of this tf.sequential is ${cfg.label}, not known statically.`,
+        node,
+      );
     }
     return m;
   }
@@ -331,7 +382,11 @@ export class TfApi {
     const l = asLayerOrModel(item);
     if (!l) {
       const what = item instanceof UnknownVal ? item.label : 'not a layer';
-      ev.note('assumption', `A layer added to the model is ${what}, not known statically: it is not in the graph.`, addNode ?? where);
+      ev.note(
+        'assumption',
+        `A layer added to the model is ${what}, not known statically: it is not in the graph.`,
+        addNode ?? where,
+      );
       return;
     }
     if (l === m) return;
@@ -353,7 +408,11 @@ export class TfApi {
     }
     if (m.outputs.length === 0) {
       const o = cfg instanceof ObjectVal ? cfg.props.get('outputs') : cfg;
-      this.ev.note('assumption', `The outputs of this tf.model are ${o instanceof UnknownVal ? o.label : 'not symbolic tensors the analysis can follow'}: the graph is empty.`, node);
+      this.ev.note(
+        'assumption',
+        `The outputs of this tf.model are ${o instanceof UnknownVal ? o.label : 'not symbolic tensors the analysis can follow'}: the graph is empty.`,
+        node,
+      );
     }
     return m;
   }
@@ -373,7 +432,9 @@ export class TfApi {
     const ev = this.ev;
     const tensors = tensorsOf(x);
     if (tensors.length === 0) {
-      return x instanceof UnknownVal ? new UnknownVal(`the output of a layer applied to ${x.label}`) : new UnknownVal('a layer applied to a concrete tensor');
+      return x instanceof UnknownVal
+        ? new UnknownVal(`the output of a layer applied to ${x.label}`)
+        : new UnknownVal('a layer applied to a concrete tensor');
     }
     const mod = ev.mod;
     const app: AppNode = { seq: ++ev.seq, layer: l, inputs: tensors, scope: ev.scope };
@@ -384,10 +445,12 @@ export class TfApi {
         if (site) app.site = site;
       }
     }
-    if (ev.body && l instanceof LayerVal && l.className === 'Add' && tensors.length >= 2) ev.body.residual = true;
+    if (ev.body && l instanceof LayerVal && l.className === 'Add' && tensors.length >= 2)
+      ev.body.residual = true;
     let outs = 1;
     if (l instanceof ModelVal && l.api === 'functional') outs = Math.max(1, l.outputs.length);
-    else if (l instanceof LayerVal && l.config.returnState === true) outs = 1 + (STATE_COUNT[l.className] ?? 1);
+    else if (l instanceof LayerVal && l.config.returnState === true)
+      outs = 1 + (STATE_COUNT[l.className] ?? 1);
     if (outs === 1) return new TensorVal(app, 0);
     return new ArrayVal(Array.from({ length: outs }, (_, i) => new TensorVal(app, i)));
   }
@@ -458,7 +521,8 @@ export class TfApi {
       case 'getConfig':
         return b('getConfig', () => {
           const o = new ObjectVal();
-          for (const [k, v] of Object.entries(layer.written)) if (typeof v !== 'object' || v === null) o.props.set(k, v);
+          for (const [k, v] of Object.entries(layer.written))
+            if (typeof v !== 'object' || v === null) o.props.set(k, v);
           return o;
         });
       case 'getClassName':
@@ -472,7 +536,9 @@ export class TfApi {
       case 'supportsMasking':
         return false;
       case 'then':
-        return b('then', (_t, args, node) => (args[0] ? ev.callValue(args[0], undefined, [layer], node) : layer));
+        return b('then', (_t, args, node) =>
+          args[0] ? ev.callValue(args[0], undefined, [layer], node) : layer,
+        );
       default:
         return undefined;
     }
@@ -526,7 +592,9 @@ export class TfApi {
       case 'output':
         return model.outputs[0] ?? new UnknownVal('the output of a model');
       case 'then':
-        return b('then', (_t, args, node) => (args[0] ? ev.callValue(args[0], undefined, [receiver], node) : receiver));
+        return b('then', (_t, args, node) =>
+          args[0] ? ev.callValue(args[0], undefined, [receiver], node) : receiver,
+        );
       case 'catch':
       case 'finally':
         return b(key, () => receiver);
@@ -572,9 +640,12 @@ export class TfApi {
       case 'dispose':
         return b(key, () => undefined);
       case 'then':
-        return b('then', (_t, args, node) => (args[0] ? this.ev.callValue(args[0], undefined, [t], node) : t));
+        return b('then', (_t, args, node) =>
+          args[0] ? this.ev.callValue(args[0], undefined, [t], node) : t,
+        );
       default:
-        if (TENSOR_OPS.has(key) || TENSOR_METHODS.has(key)) return b(key, (_t, args, node) => this.tensorOp(key, args, node, t));
+        if (TENSOR_OPS.has(key) || TENSOR_METHODS.has(key))
+          return b(key, (_t, args, node) => this.tensorOp(key, args, node, t));
         return new UnknownVal(`a tensor's ${key}`);
     }
   }
@@ -583,7 +654,8 @@ export class TfApi {
     // `w.read()` stands for the weight's value; the ops below decide what using it means.
     if (key === 'read' || key === 'val') return b(key, () => w);
     if (key === 'name') return w.spec.name;
-    if (key === 'shape') return w.spec.shape ? new ArrayVal(w.spec.shape.slice()) : new UnknownVal('a weight shape');
+    if (key === 'shape')
+      return w.spec.shape ? new ArrayVal(w.spec.shape.slice()) : new UnknownVal('a weight shape');
     return undefined;
   }
 
@@ -603,7 +675,11 @@ export class TfApi {
     const ev = this.ev;
     const operands: Value[] = receiver ? [receiver, ...args] : args.slice();
     if (op === 'concat' || op === 'addN' || op === 'stack') {
-      const list = receiver ? [receiver, ...(args[0] instanceof ArrayVal ? args[0].items : [args[0]])] : args[0] instanceof ArrayVal ? args[0].items : [];
+      const list = receiver
+        ? [receiver, ...(args[0] instanceof ArrayVal ? args[0].items : [args[0]])]
+        : args[0] instanceof ArrayVal
+          ? args[0].items
+          : [];
       operands.splice(0, operands.length, ...list);
     }
     const tensors = operands.filter((x): x is TensorVal => x instanceof TensorVal);
@@ -614,21 +690,38 @@ export class TfApi {
     }
     if (IDENTITY_OPS.has(op)) return tensors[0];
     // A tensor and a weight made by addWeight (custom layers with raw weights).
-    if (tensors.length === 1 && operands.length >= 2 && operands[0] === tensors[0] && operands[1] instanceof WeightVal) {
+    if (
+      tensors.length === 1 &&
+      operands.length >= 2 &&
+      operands[0] === tensors[0] &&
+      operands[1] instanceof WeightVal
+    ) {
       const r = this.weightOp(op, tensors[0], operands[1], operands, node);
       if (r) return r;
     }
     // A tensor and a known number: an elementwise scale / shift, which tfjs has as the Rescaling layer.
-    if (tensors.length === 1 && operands.length === 2 && operands[0] === tensors[0] && typeof operands[1] === 'number') {
+    if (
+      tensors.length === 1 &&
+      operands.length === 2 &&
+      operands[0] === tensors[0] &&
+      typeof operands[1] === 'number'
+    ) {
       const c = operands[1];
-      const rescale = (scale: number, offset: number) => this.opNode('Rescaling', { scale, offset }, tensors, node);
+      const rescale = (scale: number, offset: number) =>
+        this.opNode('Rescaling', { scale, offset }, tensors, node);
       if (op === 'mul') return rescale(c, 0);
       if (op === 'div' && c !== 0) return rescale(1 / c, 0);
       if (op === 'add') return rescale(1, c);
       if (op === 'sub') return rescale(1, -c);
     }
-    if (op === 'neg' && tensors.length === 1) return this.opNode('Rescaling', { scale: -1, offset: 0 }, tensors, node);
-    if ((op === 'matMul' || op === 'dot') && tensors.length === 2 && operands[0] === tensors[0] && operands[1] === tensors[1]) {
+    if (op === 'neg' && tensors.length === 1)
+      return this.opNode('Rescaling', { scale: -1, offset: 0 }, tensors, node);
+    if (
+      (op === 'matMul' || op === 'dot') &&
+      tensors.length === 2 &&
+      operands[0] === tensors[0] &&
+      operands[1] === tensors[1]
+    ) {
       // matMul(a, b, transposeA, transposeB): contract a's last (or, transposed, second-last) axis with b's.
       const ta = operands[2] === true;
       const tb = operands[3] === true;
@@ -643,7 +736,12 @@ export class TfApi {
       const all = operands.length >= 2 && tensors.length === operands.length;
       if (!all) {
         this.opaqueTensor(`tf.${op} with an operand that is not a tensor or a known number`, node);
-        if (!ev.body && node) ev.note('unsupported', `tf.${op} on a symbolic tensor and a constant is not followed: treated as identity.`, node);
+        if (!ev.body && node)
+          ev.note(
+            'unsupported',
+            `tf.${op} on a symbolic tensor and a constant is not followed: treated as identity.`,
+            node,
+          );
         return tensors[0];
       }
       const written: Config = {};
@@ -661,7 +759,8 @@ export class TfApi {
       return this.opNode('LeakyReLU', typeof alpha === 'number' ? { alpha } : {}, tensors, node);
     }
     this.opaqueTensor(`tf.${op}`, node);
-    if (!ev.body && node) ev.note('unsupported', `tf.${op} on a symbolic tensor is not followed: treated as identity.`, node);
+    if (!ev.body && node)
+      ev.note('unsupported', `tf.${op} on a symbolic tensor is not followed: treated as identity.`, node);
     return tensors[0];
   }
 
@@ -669,19 +768,38 @@ export class TfApi {
    * `matMul(x, W)` is a bias-free Dense with W's initializer; adding a bias or multiplying by a gain that starts
    * as zeros / ones / a constant is the identity (or a Rescaling) at initialization. Anything else: undefined.
    */
-  private weightOp(op: string, x: TensorVal, w: WeightVal, operands: Value[], node: TS.Node | undefined): Value | undefined {
+  private weightOp(
+    op: string,
+    x: TensorVal,
+    w: WeightVal,
+    operands: Value[],
+    node: TS.Node | undefined,
+  ): Value | undefined {
     const spec = w.spec;
     const init = spec.initializer;
-    const constant = init?.id === 'zeros' ? 0 : init?.id === 'ones' ? 1 : init?.id === 'constant' && typeof init.args?.value === 'number' ? init.args.value : undefined;
+    const constant =
+      init?.id === 'zeros'
+        ? 0
+        : init?.id === 'ones'
+          ? 1
+          : init?.id === 'constant' && typeof init.args?.value === 'number'
+            ? init.args.value
+            : undefined;
     const scalarShape = !spec.shape || spec.shape.length <= 1;
     if (op === 'matMul' && operands[2] !== true && operands[3] !== true && spec.shape?.length === 2) {
       const units = spec.shape[1];
-      const written: Config = { units: typeof units === 'number' ? units : '<unknown>', useBias: false, activation: 'linear' };
+      const written: Config = {
+        units: typeof units === 'number' ? units : '<unknown>',
+        useBias: false,
+        activation: 'linear',
+      };
       if (init) written.kernelInitializer = init.args ? { id: init.id, args: init.args } : { id: init.id };
       return this.opNode('Dense', written, [x], node);
     }
     if ((op === 'add' || op === 'sub') && constant !== undefined && scalarShape) {
-      return constant === 0 ? x : this.opNode('Rescaling', { scale: 1, offset: op === 'add' ? constant : -constant }, [x], node);
+      return constant === 0
+        ? x
+        : this.opNode('Rescaling', { scale: 1, offset: op === 'add' ? constant : -constant }, [x], node);
     }
     if ((op === 'mul' || op === 'div') && constant !== undefined && constant !== 0 && scalarShape) {
       const scale = op === 'mul' ? constant : 1 / constant;
@@ -690,7 +808,12 @@ export class TfApi {
     return undefined;
   }
 
-  private opNode(className: string, written: Config, inputs: TensorVal[], node: TS.Node | undefined): TensorVal {
+  private opNode(
+    className: string,
+    written: Config,
+    inputs: TensorVal[],
+    node: TS.Node | undefined,
+  ): TensorVal {
     const ev = this.ev;
     const mod = ev.mod;
     const layer = new LayerVal(
@@ -712,17 +835,32 @@ export class TfApi {
 export function tensorsOf(v: Value, out: TensorVal[] = [], depth = 0): TensorVal[] {
   if (v instanceof TensorVal) out.push(v);
   else if (v instanceof ArrayVal && depth < 4) for (const x of v.items) tensorsOf(x, out, depth + 1);
-  else if (v instanceof ObjectVal && !v.cls && !v.native && depth === 0) for (const x of v.props.values()) if (x instanceof TensorVal) out.push(x);
+  else if (v instanceof ObjectVal && !v.cls && !v.native && depth === 0)
+    for (const x of v.props.values()) if (x instanceof TensorVal) out.push(x);
   return out;
 }
 
 /** An InputLayer for `tf.input({shape})` / a custom layer body input (batchInputShape = [null, ...shape]). */
-export function inputLayerFor(ev: Evaluator, written: Config, span: LayerVal['span'], scope: NoteScope): LayerVal {
+export function inputLayerFor(
+  ev: Evaluator,
+  written: Config,
+  span: LayerVal['span'],
+  scope: NoteScope,
+): LayerVal {
   const shape = written.shape;
   const batchShape = written.batchShape ?? written.batchInputShape;
   const cfg: Config = {};
   if (Array.isArray(batchShape)) cfg.batchInputShape = batchShape;
   else if (Array.isArray(shape)) cfg.batchInputShape = [null, ...shape];
   for (const k of ['dtype', 'name', 'sparse'] as const) if (written[k] !== undefined) cfg[k] = written[k];
-  return new LayerVal(++ev.uid, 'InputLayer', written, resolveConfig('InputLayer', cfg), span, undefined, scope, undefined);
+  return new LayerVal(
+    ++ev.uid,
+    'InputLayer',
+    written,
+    resolveConfig('InputLayer', cfg),
+    span,
+    undefined,
+    scope,
+    undefined,
+  );
 }

@@ -37,6 +37,31 @@ export class UnknownVal {
   ) {}
 }
 
+/**
+ * An import binding of another file of the project, loaded on first use: files imported but never used on
+ * the analysed paths are never parsed. Until then (and if it leaks) it behaves as an unknown value.
+ */
+export class LazyImport extends UnknownVal {
+  private done = false;
+  private value: Value;
+  /** For imports of other files: where from (roots.ts asks whether that file can reach tfjs). */
+  origin?: { from: string; spec: string };
+  constructor(
+    label: string,
+    private readonly load: () => Value,
+  ) {
+    super(label);
+  }
+  get(): Value {
+    if (!this.done) {
+      this.done = true;
+      this.value = this.load();
+      if (this.value instanceof LazyImport) this.value = this.value.get();
+    }
+    return this.value;
+  }
+}
+
 export class ArrayVal {
   constructor(public items: Value[]) {}
 }
@@ -50,6 +75,8 @@ export class ObjectVal {
   cls?: ClassVal;
   /** For instances of classes extending tf.layers.Layer / tf.Sequential / tf.LayersModel: the tfjs side. */
   native?: LayerVal | ModelVal;
+  /** Module exports: `export * from './x'` sources, asked (and loaded) only for names not found here. */
+  starSources?: (() => Value)[];
 }
 
 export interface ModuleInfo {

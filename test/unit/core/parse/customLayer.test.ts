@@ -1,12 +1,26 @@
 import { strict as assert } from 'node:assert';
 import { parseSource } from '../../../../src/core/parse/source';
-import { assertTopological, classNames, graphNamed, lineOf, parseFixture, weightedCount } from './sourceHelpers';
+import {
+  assertTopological,
+  classNames,
+  graphNamed,
+  lineOf,
+  parseFixture,
+  weightedCount,
+} from './sourceHelpers';
 
 describe('parse/customLayer', () => {
   it('makes a node per custom layer instance with sub-layer weights, a residual flag and a traced body', () => {
     const { result, text } = parseFixture('customLayers.ts');
     const stack = graphNamed(result, 'stack');
-    assert.deepEqual(classNames(stack), ['InputLayer', 'Dense', 'ResidualBlock', 'ResidualBlock', 'ResidualBlock', 'Scale']);
+    assert.deepEqual(classNames(stack), [
+      'InputLayer',
+      'Dense',
+      'ResidualBlock',
+      'ResidualBlock',
+      'ResidualBlock',
+      'Scale',
+    ]);
     assert.equal(weightedCount(stack), 5);
     const block = stack.nodes[2];
     assert.ok(block.custom);
@@ -25,11 +39,26 @@ describe('parse/customLayer', () => {
     const body = block.custom.body;
     assert.ok(body);
     assertTopological(body);
-    assert.ok(body.nodes.every((n) => n.span), 'body nodes have spans (the input: the custom layer itself)');
+    assert.ok(
+      body.nodes.every((n) => n.span),
+      'body nodes have spans (the input: the custom layer itself)',
+    );
     assert.deepEqual(classNames(body), ['InputLayer', 'LayerNormalization', 'Dense', 'Dense', 'Add']);
-    assert.deepEqual(body.nodes[4].inputs, ['n0', 'n3'], 'the residual adds the block input to the last dense');
-    assert.equal(body.nodes[2].config.units, 128, 'sub-layer configs evaluated with the constructor argument');
-    assert.deepEqual(body.nodes[0].config.batchInputShape, [null, 32], 'the body input has the outer input shape');
+    assert.deepEqual(
+      body.nodes[4].inputs,
+      ['n0', 'n3'],
+      'the residual adds the block input to the last dense',
+    );
+    assert.equal(
+      body.nodes[2].config.units,
+      128,
+      'sub-layer configs evaluated with the constructor argument',
+    );
+    assert.deepEqual(
+      body.nodes[0].config.batchInputShape,
+      [null, 32],
+      'the body input has the outer input shape',
+    );
     // Each instance made in the loop points at the `new` expression inside the loop.
     assert.equal(block.span?.start.line, lineOf(text, 'stack.add(new ResidualBlock'));
     assert.equal(block.site?.kind, 'addCall');
@@ -43,13 +72,21 @@ describe('parse/customLayer', () => {
     const scale = graphNamed(result, 'stack').nodes[5];
     assert.ok(scale.custom);
     assert.deepEqual(scale.custom.weights, [
-      { name: 'gain', shape: [32], initializer: { id: 'randomNormal', args: { mean: 1, stddev: 0.02 } }, trainable: true },
+      {
+        name: 'gain',
+        shape: [32],
+        initializer: { id: 'randomNormal', args: { mean: 1, stddev: 0.02 } },
+        trainable: true,
+      },
     ]);
     assert.equal(scale.custom.opaque, true);
     assert.equal(scale.custom.body, undefined);
     assert.equal(scale.custom.residual, false);
     const stack = graphNamed(result, 'stack');
-    assert.ok(stack.notes.some((n) => n.kind === 'unsupported' && /Scale/.test(n.message)), 'opaque call() is explained');
+    assert.ok(
+      stack.notes.some((n) => n.kind === 'unsupported' && /Scale/.test(n.message)),
+      'opaque call() is explained',
+    );
   });
 
   it('traces raw weights: matMul(x, W.read()) is a bias-free Dense; a zero bias and a unit gain are the identity at init', () => {
@@ -143,12 +180,18 @@ const m = tf.sequential({ layers: [tf.layers.dense({ units: 16, inputShape: [16]
     const [stack, merge, none] = g.nodes.slice(2);
     assert.deepEqual(stack.custom?.subLayers, ['blocks[0]', 'blocks[1]', 'blocks[2]']);
     assert.equal(stack.custom?.residual, true);
-    assert.deepEqual(classNames(stack.custom?.body ?? { nodes: [] } as never), ['InputLayer', 'Dense', 'Dense', 'Dense', 'Add']);
+    assert.deepEqual(classNames(stack.custom?.body ?? ({ nodes: [] } as never)), [
+      'InputLayer',
+      'Dense',
+      'Dense',
+      'Dense',
+      'Add',
+    ]);
     assert.equal(merge.custom?.residual, true);
     assert.equal(merge.custom?.opaque, false);
     assert.equal(none.custom?.weights.length, 0);
     assert.equal(none.custom?.subLayers.length, 0);
-    assert.deepEqual(classNames(none.custom?.body ?? { nodes: [] } as never), ['InputLayer', 'Activation']);
+    assert.deepEqual(classNames(none.custom?.body ?? ({ nodes: [] } as never)), ['InputLayer', 'Activation']);
     assert.equal(weightedCount(g), 3, 'a custom layer without weights is not weighted');
   });
 

@@ -15,7 +15,10 @@ describe('parse/evaluator: unknown values', () => {
     assert.match(note.message, new RegExp(`${ASSUMED_LOOP_ITERATIONS} iterations`));
     assert.equal(note.span?.start.line, lineOf(text, 'for (let i = 0; i < depth; i++)'));
     // Layers made in the loop point at the factory call in the loop.
-    assert.equal(g.nodes[2].span?.start.line, lineOf(text, "model.add(tf.layers.dense({ units: 32, activation: 'relu' }))"));
+    assert.equal(
+      g.nodes[2].span?.start.line,
+      lineOf(text, "model.add(tf.layers.dense({ units: 32, activation: 'relu' }))"),
+    );
     assert.equal(g.nodes[2].span?.start.line, g.nodes[3].span?.start.line);
   });
 
@@ -24,15 +27,21 @@ describe('parse/evaluator: unknown values', () => {
     const g = result.graphs.find((x) => x.builder === 'makeStack');
     assert.ok(g);
     assert.equal(g.nodes[1].written.units, '<unknown>');
-    assert.ok(g.notes.some((n) => n.kind === 'assumption' && /parameter 'layersCount' of makeStack/.test(n.message)));
-    assert.ok(g.notes.some((n) => n.kind === 'assumption' && /parameter 'units' of makeStack/.test(n.message)));
+    assert.ok(
+      g.notes.some((n) => n.kind === 'assumption' && /parameter 'layersCount' of makeStack/.test(n.message)),
+    );
+    assert.ok(
+      g.notes.some((n) => n.kind === 'assumption' && /parameter 'units' of makeStack/.test(n.message)),
+    );
   });
 
   it('uses the fallback of `opts.x ?? default` when opts is unknown, and says so', () => {
     const { result } = parseFixture('unknowns.ts');
     const g = graphNamed(result, 'withOptions');
     assert.equal(g.nodes[1].config.units, 24);
-    assert.ok(g.notes.some((n) => n.kind === 'assumption' && /opts\.width/.test(n.message) && /24/.test(n.message)));
+    assert.ok(
+      g.notes.some((n) => n.kind === 'assumption' && /opts\.width/.test(n.message) && /24/.test(n.message)),
+    );
   });
 
   it('analyses each call site with known arguments instead of assuming', () => {
@@ -73,7 +82,11 @@ export function build(units) {
     assert.equal(r.graphs.length, 1);
     const g = r.graphs[0];
     assert.ok(g.notes.some((n) => n.kind === 'assumption' && /assumed false/.test(n.message)));
-    assert.ok(g.notes.some((n) => n.kind === 'assumption' && /units > 10/.test(n.message) && /assumed true/.test(n.message)));
+    assert.ok(
+      g.notes.some(
+        (n) => n.kind === 'assumption' && /units > 10/.test(n.message) && /assumed true/.test(n.message),
+      ),
+    );
     assert.equal(g.nodes.filter((n) => n.className === 'LayerNormalization').length, 1);
   });
 });
@@ -90,7 +103,11 @@ describe('parse/evaluator: bounded evaluation', () => {
 
     const huge = graphNamed(result, 'huge');
     assert.equal(weightedCount(huge), 50);
-    assert.ok(huge.notes.some((n) => n.kind === 'limit' && n.span?.start.line === lineOf(text, 'for (let i = 0; i < 1e12; i++)')));
+    assert.ok(
+      huge.notes.some(
+        (n) => n.kind === 'limit' && n.span?.start.line === lineOf(text, 'for (let i = 0; i < 1e12; i++)'),
+      ),
+    );
 
     const rec = graphNamed(result, 'recursive');
     const lim = rec.notes.find((n) => n.kind === 'limit');
@@ -124,7 +141,9 @@ let s = 0;
 while (true) { for (let j = 0; j < 9000; j++) s += j; }
 `;
     const t0 = Date.now();
-    const r = parseSource('/x/time.ts', src, { limits: { parseTimeMs: 50, maxLoopIterations: 1e9, maxEvalSteps: 1e12 } });
+    const r = parseSource('/x/time.ts', src, {
+      limits: { parseTimeMs: 50, maxLoopIterations: 1e9, maxEvalSteps: 1e12 },
+    });
     assert.ok(Date.now() - t0 < 5000);
     assert.equal(r.graphs.length, 1);
     assert.ok(r.notes.some((n) => n.kind === 'limit' && /parseTimeMs/.test(n.message)));
@@ -213,16 +232,43 @@ describe('parse/evaluator: budgets of uncalled builders', () => {
     const src = `
 import * as tf from '@tensorflow/tfjs';
 export function trainForever(data) {
-  let s = 0;
-  for (let e = 0; e < 1e9; e++) for (let i = 0; i < 1e9; i++) s += i;
+  tf.tidy(() => {
+    let s = 0;
+    for (let e = 0; e < 1e9; e++) for (let i = 0; i < 1e9; i++) s += i;
+  });
 }
 export function buildModel() {
   return tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [3] })] });
 }
 `;
-    const r = parseSource('/x/runaway.ts', src, { limits: { maxEvalSteps: 400_000, maxLoopIterations: 1e9 } });
+    const r = parseSource('/x/runaway.ts', src, {
+      limits: { maxEvalSteps: 400_000, maxLoopIterations: 1e9 },
+    });
     assert.equal(r.graphs.length, 1);
     assert.equal(r.graphs[0].builder, 'buildModel');
     assert.ok(r.notes.some((n) => n.kind === 'limit' && /share of the evaluation budget/.test(n.message)));
+  });
+});
+
+describe('parse/evaluator: relevance of uncalled functions', () => {
+  it('does not analyse uncalled functions that cannot reach tfjs, and does analyse those that reach it indirectly', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+import { format } from 'some-ui-lib';
+export function spin() { while (true) {} }
+export function render(x) { return format(x); }
+function makeHead() { return tf.layers.dense({ units: 1 }); }
+export function build() {
+  const m = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [4] })] });
+  m.add(makeHead());
+  return m;
+}
+export function rebuild() { return build(); }
+export const registry = { small: () => rebuild(), noise: () => spin() };
+`;
+    const r = parseSource('/x/relevance.ts', src, { limits: { maxLoopIterations: 10 } });
+    assert.ok(!r.notes.some((n) => n.kind === 'limit'), 'spin() was not evaluated');
+    assert.equal(r.graphs.length, 1, 'build is called by rebuild, which the registry reaches: one instance');
+    assert.equal(weightedCount(r.graphs[0]), 2);
   });
 });

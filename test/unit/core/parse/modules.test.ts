@@ -3,7 +3,13 @@ import { importCandidates, isTfjsModule, joinRelative } from '../../../../src/co
 
 describe('parse/modules', () => {
   it('recognises the tfjs packages', () => {
-    for (const m of ['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-layers']) assert.ok(isTfjsModule(m), m);
+    for (const m of [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-node',
+      '@tensorflow/tfjs-node-gpu',
+      '@tensorflow/tfjs-layers',
+    ])
+      assert.ok(isTfjsModule(m), m);
     for (const m of ['tensorflow', '@tensorflow/tfjsx', 'tfjs', './tfjs']) assert.ok(!isTfjsModule(m), m);
   });
 

@@ -10,10 +10,13 @@ export function generatedModelFile(lines: number): string {
     out.push('  const model = tf.sequential();');
     out.push("  model.add(tf.layers.dense({ units: width, inputShape: [16], activation: 'relu' }));");
     out.push('  for (let i = 0; i < depth; i++) {');
-    out.push("    model.add(tf.layers.dense({ units: width, activation: 'relu', kernelInitializer: 'heNormal' }));");
+    out.push(
+      "    model.add(tf.layers.dense({ units: width, activation: 'relu', kernelInitializer: 'heNormal' }));",
+    );
     out.push('    if (i % 2 === 1) model.add(tf.layers.layerNormalization());');
     out.push('  }');
-    for (let j = 0; j < 20; j++) out.push(`  model.add(tf.layers.dense({ units: ${8 + j}, activation: 'tanh', name: 'd${k}_${j}' }));`);
+    for (let j = 0; j < 20; j++)
+      out.push(`  model.add(tf.layers.dense({ units: ${8 + j}, activation: 'tanh', name: 'd${k}_${j}' }));`);
     out.push('  model.add(tf.layers.dense({ units: 1 }));');
     out.push('  return model;');
     out.push('}');
@@ -53,14 +56,18 @@ describe('parse/source: performance', function () {
     assert.equal(r.notes.filter((n) => n.kind === 'limit').length, 0);
     // Compare with TypeScript's own parse of the same text (measured alternately, so machine load cancels out).
     const ts = getTs();
-    const tsParse = (text: string) => () => void ts.createSourceFile('/x/t.ts', text, ts.ScriptTarget.Latest, true);
+    const tsParse = (text: string) => () =>
+      void ts.createSourceFile('/x/t.ts', text, ts.ScriptTarget.Latest, true);
     const ratio = (text: string) => bestOf(5, () => parseSource('/x/t.ts', text)) / bestOf(5, tsParse(text));
     parseSource('/x/warm.ts', small);
     const rSmall = ratio(small);
     const rBig = ratio(big);
     // Linear: the ratio to TypeScript's (linear) parse stays flat as the file grows 4x; quadratic work would
     // multiply it by about 4. Generous bounds for loaded machines.
-    assert.ok(rBig < 2.5 * rSmall + 0.5, `ratio to tsc parse: ${rSmall.toFixed(2)} at 1250 lines, ${rBig.toFixed(2)} at 5000 lines`);
+    assert.ok(
+      rBig < 2.5 * rSmall + 0.5,
+      `ratio to tsc parse: ${rSmall.toFixed(2)} at 1250 lines, ${rBig.toFixed(2)} at 5000 lines`,
+    );
     assert.ok(rBig < 8, `5000 lines: ${rBig.toFixed(2)} x the TypeScript parse time`);
   });
 });

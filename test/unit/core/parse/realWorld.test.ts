@@ -12,8 +12,15 @@ describe('parse/source: real-world style files', () => {
     for (const g of result.graphs) {
       assert.equal(g.builder, 'createDeepQNetwork');
       assert.equal(weightedCount(g), 5);
-      assert.deepEqual(g.nodes[0].config.batchInputShape, [null, null, null, 2], 'unknown dims are null in the derived input shape');
-      assert.equal(g.nodes[1].written.inputShape && (g.nodes[1].written.inputShape as unknown[])[0], '<unknown>');
+      assert.deepEqual(
+        g.nodes[0].config.batchInputShape,
+        [null, null, null, 2],
+        'unknown dims are null in the derived input shape',
+      );
+      assert.equal(
+        g.nodes[1].written.inputShape && (g.nodes[1].written.inputShape as unknown[])[0],
+        '<unknown>',
+      );
       assert.ok(g.notes.some((n) => n.kind === 'assumption' && /NUM_ACTIONS/.test(n.message)));
     }
   });
@@ -27,10 +34,12 @@ describe('parse/source: real-world style files', () => {
     assert.equal(combined.inputs.length, 2);
     assert.equal(combined.outputs.length, 2);
     assert.equal(weightedCount(combined), 7);
-    assert.deepEqual(
-      [...new Set(combined.nodes.map((n) => n.fromModel).filter(Boolean))].sort(),
-      ['cnn', 'cnn_1', 'discriminator', 'generator'],
-    );
+    assert.deepEqual([...new Set(combined.nodes.map((n) => n.fromModel).filter(Boolean))].sort(), [
+      'cnn',
+      'cnn_1',
+      'discriminator',
+      'generator',
+    ]);
     const gen = graphNamed(result, 'generator');
     const mul = gen.nodes.find((n) => n.className === 'Multiply');
     assert.deepEqual(mul?.inputs.length, 2);
@@ -50,7 +59,17 @@ describe('parse/source: real-world style files', () => {
     );
     const body = attn[0].custom?.body;
     assert.ok(body);
-    assert.deepEqual(classNames(body), ['InputLayer', 'Dense', 'Dense', 'Dense', 'Dot', 'Rescaling', 'Activation', 'Dot', 'Dense']);
+    assert.deepEqual(classNames(body), [
+      'InputLayer',
+      'Dense',
+      'Dense',
+      'Dense',
+      'Dot',
+      'Rescaling',
+      'Activation',
+      'Dot',
+      'Dense',
+    ]);
     assert.deepEqual(body.nodes[4].config.axes, [-1, -1], 'matMul(q, k, false, true)');
     assert.ok(Math.abs((body.nodes[5].config.scale as number) - 1 / Math.sqrt(16)) < 1e-12);
     assert.equal(body.nodes[6].config.activation, 'softmax');

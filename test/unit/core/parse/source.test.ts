@@ -20,7 +20,15 @@ describe('parse/source: sequential models', () => {
     );
     const c = graphNamed(result, 'classifier');
     assert.equal(c.api, 'sequential');
-    assert.deepEqual(classNames(c), ['InputLayer', 'Conv2D', 'MaxPooling2D', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense']);
+    assert.deepEqual(classNames(c), [
+      'InputLayer',
+      'Conv2D',
+      'MaxPooling2D',
+      'Conv2D',
+      'MaxPooling2D',
+      'Flatten',
+      'Dense',
+    ]);
     assert.equal(weightedCount(c), 3);
     assert.deepEqual(c.nodes[0].outputShape, [null, 28, 28, 1]);
     assert.deepEqual(c.nodes[1].outputShape, [null, 24, 24, 8]);
@@ -30,11 +38,21 @@ describe('parse/source: sequential models', () => {
     assert.deepEqual(c.inputs, ['n0']);
     assert.deepEqual(c.outputs, ['n6']);
     assertTopological(c);
-    assert.ok(c.nodes.every((n) => n.span), 'every node has a span');
-    assert.deepEqual(c.nodes[0].span, c.nodes[1].span, 'the implicit input points at the layer that declares inputShape');
+    assert.ok(
+      c.nodes.every((n) => n.span),
+      'every node has a span',
+    );
+    assert.deepEqual(
+      c.nodes[0].span,
+      c.nodes[1].span,
+      'the implicit input points at the layer that declares inputShape',
+    );
     // The initializer object is evaluated into something the catalog normalizes.
     assert.deepEqual(c.nodes[6].config.kernelInitializer, { id: 'heUniform', args: { seed: 1 } });
-    assert.equal(c.nodes[1].config.kernelInitializer && (c.nodes[1].config.kernelInitializer as { id: string }).id, 'varianceScaling');
+    assert.equal(
+      c.nodes[1].config.kernelInitializer && (c.nodes[1].config.kernelInitializer as { id: string }).id,
+      'varianceScaling',
+    );
     // Span of the model covers the tf.sequential call.
     assert.equal(c.span.start.line, lineOf(text, 'tf.sequential({'));
 
@@ -85,7 +103,11 @@ describe('parse/source: sequential models', () => {
     const a = graphNamed(result, 'a');
     assert.deepEqual(classNames(a), ['InputLayer', 'Dense', 'LayerNormalization', 'Dense']);
     assert.equal(a.nodes[1].site?.layersNamespace, 'L');
-    assert.equal(a.nodes[2].site?.layersNamespace, 'layers', 'bare destructured factory: the file-level namespace');
+    assert.equal(
+      a.nodes[2].site?.layersNamespace,
+      'layers',
+      'bare destructured factory: the file-level namespace',
+    );
     const b = graphNamed(result, 'b');
     assert.equal(b.api, 'functional');
     assert.deepEqual(classNames(b), ['InputLayer', 'Dense', 'Dense']);
@@ -116,14 +138,30 @@ describe('parse/source: sequential models', () => {
     assert.equal(mapped.site?.inLoop, true);
 
     const flat = graphNamed(result, 'flat');
-    assert.deepEqual(classNames(flat), ['InputLayer', 'Dense', 'LayerNormalization', 'Dense', 'LayerNormalization', 'Dense', 'LayerNormalization']);
-    assert.deepEqual(flat.nodes[0].config.batchInputShape, [null, 32], 'conditional object spread adds inputShape to the first layer only');
+    assert.deepEqual(classNames(flat), [
+      'InputLayer',
+      'Dense',
+      'LayerNormalization',
+      'Dense',
+      'LayerNormalization',
+      'Dense',
+      'LayerNormalization',
+    ]);
+    assert.deepEqual(
+      flat.nodes[0].config.batchInputShape,
+      [null, 32],
+      'conditional object spread adds inputShape to the first layer only',
+    );
     assert.equal(flat.nodes[3].written.inputShape, undefined);
 
     const fromLength = graphNamed(result, 'fromLength');
     assert.equal(weightedCount(fromLength), 7);
     assert.equal(fromLength.nodes[0].className, 'InputLayer');
-    assert.equal(fromLength.nodes.filter((n) => n.className === 'InputLayer').length, 1, 'an explicit inputLayer is the input');
+    assert.equal(
+      fromLength.nodes.filter((n) => n.className === 'InputLayer').length,
+      1,
+      'an explicit inputLayer is the input',
+    );
     assert.deepEqual(
       fromLength.nodes.slice(1, 6).map((n) => n.name),
       ['block_0', 'block_1', 'block_2', 'block_3', 'block_4'],
@@ -153,7 +191,10 @@ describe('parse/source: sequential models', () => {
     // Norm after every third dense: dense_2 feeds the first norm.
     const firstNorm = g.nodes.find((n) => n.className === 'LayerNormalization');
     assert.deepEqual(firstNorm?.inputs, [byName(g, 'dense_2').id]);
-    assert.ok(g.notes.some((n) => n.kind === 'assumption' && /cfg/.test(n.message)), 'the uncalled builder notes its default');
+    assert.ok(
+      g.notes.some((n) => n.kind === 'assumption' && /cfg/.test(n.message)),
+      'the uncalled builder notes its default',
+    );
   });
 });
 
@@ -163,7 +204,10 @@ describe('parse/source: functional models', () => {
     assert.equal(result.graphs.length, 1);
     const g = graphNamed(result, 'twoTower');
     assertTopological(g);
-    assert.ok(g.nodes.every((n) => n.span), 'every node has a span');
+    assert.ok(
+      g.nodes.every((n) => n.span),
+      'every node has a span',
+    );
     assert.equal(g.api, 'functional');
     assert.equal(g.inputs.length, 2);
     assert.deepEqual(
@@ -203,7 +247,10 @@ describe('parse/source: functional models', () => {
     assert.equal(second?.site?.target, 'h');
     assert.equal(second?.site?.declaration, 'assignment');
     assert.equal(second?.site?.inputText, 'h');
-    assert.equal(second?.applySpan?.start.line, lineOf(text, "h = tf.layers.dense({ units: 64, activation: 'relu' }).apply(h)"));
+    assert.equal(
+      second?.applySpan?.start.line,
+      lineOf(text, "h = tf.layers.dense({ units: 64, activation: 'relu' }).apply(h)"),
+    );
     const u = shared[0];
     assert.equal(u.site?.kind, 'applyCall');
     assert.equal(u.site?.declaration, 'const');
@@ -255,7 +302,14 @@ describe('parse/source: helpers, instances, classes', () => {
     const { result } = parseFixture('helpers.ts');
     const chosen = graphNamed(result, 'chosen');
     assert.equal(chosen.builder, 'deep');
-    assert.deepEqual(classNames(chosen), ['InputLayer', 'Dense', 'LayerNormalization', 'Dense', 'LayerNormalization', 'Dense']);
+    assert.deepEqual(classNames(chosen), [
+      'InputLayer',
+      'Dense',
+      'LayerNormalization',
+      'Dense',
+      'LayerNormalization',
+      'Dense',
+    ]);
     const tiny = graphNamed(result, 'tiny');
     assert.deepEqual(classNames(tiny), ['InputLayer', 'Dense']);
     assert.deepEqual(tiny.nodes[0].config.batchInputShape, [null, 4]);
@@ -294,7 +348,7 @@ describe('parse/source: robustness', () => {
     const src = [
       "import * as tf from '@tensorflow/tfjs';",
       'const model = tf.sequential();',
-      "model.add(tf.layers.dense({ units: 8, inputShape: [4] }));",
+      'model.add(tf.layers.dense({ units: 8, inputShape: [4] }));',
       'model.add(tf.layers.dense({ units: 4 ));', // missing brace
       'model.add(tf.layers.dense({ units: 2 }));',
       'function broken( {',
@@ -309,9 +363,28 @@ describe('parse/source: robustness', () => {
   });
 
   it('never throws on odd input and reports nothing for files without models', () => {
-    for (const src of ['', '}}}{{{', 'const x = 1;', 'export default class {}', 'x = y ? : ;', '`${`${`', 'import tf from', 'new new new']) {
-      const r = parseSource('/x/odd.ts', src);
-      assert.equal(r.graphs.length, 0, src);
+    for (const src of [
+      '',
+      '}}}{{{',
+      'const x = 1;',
+      'export default class {}',
+      'x = y ? : ;',
+      '`${`${`',
+      'import tf from',
+      'new new new',
+    ]) {
+      for (const text of [src, `import * as tf from '@tensorflow/tfjs';\n${src}`]) {
+        const r = parseSource('/x/odd.ts', text);
+        assert.equal(r.graphs.length, 0, text);
+      }
+    }
+    for (const src of [
+      'tf.sequential().add(',
+      'tf.model({outputs: tf.input(',
+      'class X extends tf.layers.Layer { call( }',
+      'tf.layers[',
+    ]) {
+      assert.doesNotThrow(() => parseSource('/x/odd.ts', src));
     }
   });
 
@@ -341,6 +414,30 @@ describe('parse/source: robustness', () => {
 });
 
 describe('parse/source: project imports', () => {
+  it('skips files that cannot reach tfjs (directly or through their imports) without evaluating them', () => {
+    const busy = 'export function spin() { while (true) {} }\nspin();\n';
+    const limits = { maxLoopIterations: 10 };
+    const skipped = parseSource('/x/plain.ts', busy, { limits });
+    assert.equal(skipped.notes.length, 0, 'not evaluated: no loop limit was hit');
+    const withTf = parseSource('/x/plain.ts', `import * as tf from '@tensorflow/tfjs';\n${busy}`, { limits });
+    assert.ok(
+      withTf.notes.some((n) => n.kind === 'limit'),
+      'evaluated',
+    );
+    const host = {
+      readFile: (p: string) =>
+        p === '/x/helper.ts' ? "export { sequential } from '@tensorflow/tfjs';" : undefined,
+    };
+    const viaImport = parseSource('/x/plain.ts', `import { sequential } from './helper';\n${busy}`, {
+      host,
+      limits,
+    });
+    assert.ok(
+      viaImport.notes.some((n) => n.kind === 'limit'),
+      'evaluated: an imported file reaches tfjs',
+    );
+  });
+
   it('reads constants and helpers from other files through the host (./x, ./x.js, ./dir/index.ts, require)', () => {
     const host = fixtureHost();
     const { result } = parseFixture('project/main.ts', { host });
@@ -374,11 +471,16 @@ describe('parse/source: project imports', () => {
 
 describe('parse/source: tricky evaluation', () => {
   const facts = () => parseFixture('tricky.ts').result;
-  const units = (name: string) => graphNamed(facts(), name).nodes.map((n) => n.config.units ?? n.config.filters ?? null);
+  const units = (name: string) =>
+    graphNamed(facts(), name).nodes.map((n) => n.config.units ?? n.config.filters ?? null);
 
   it('keeps per-iteration loop bindings in closures and follows recursion with a base case', () => {
     assert.deepEqual(units('closures'), [null, 1, 2, 3]);
-    assert.deepEqual(graphNamed(facts(), 'closures').nodes[0].config.batchInputShape, [null, 2], 'inputLayer({inputShape})');
+    assert.deepEqual(
+      graphNamed(facts(), 'closures').nodes[0].config.batchInputShape,
+      [null, 2],
+      'inputLayer({inputShape})',
+    );
     assert.deepEqual(units('recursive'), [null, 5, 4, 3, 2, 1]);
   });
 
@@ -394,8 +496,17 @@ describe('parse/source: tricky evaluation', () => {
     const swf = graphNamed(facts(), 'seqWithFunc');
     assert.deepEqual(classNames(swf), ['InputLayer', 'Dense', 'Dense']);
     assert.equal(swf.nodes[1].fromModel, 'funcBlock');
-    assert.deepEqual(swf.nodes[0].config.batchInputShape, [null, 4], "a functional first layer brings its own input");
-    assert.deepEqual(classNames(graphNamed(facts(), 'fromEntries')), ['InputLayer', 'Conv2D', 'Flatten', 'Dense']);
+    assert.deepEqual(
+      swf.nodes[0].config.batchInputShape,
+      [null, 4],
+      'a functional first layer brings its own input',
+    );
+    assert.deepEqual(classNames(graphNamed(facts(), 'fromEntries')), [
+      'InputLayer',
+      'Conv2D',
+      'Flatten',
+      'Dense',
+    ]);
     assert.deepEqual(graphNamed(facts(), 'fromEntries').nodes[2].outputShape, [null, 144]);
   });
 });

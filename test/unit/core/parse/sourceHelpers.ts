@@ -30,7 +30,10 @@ export function fixtureHost(): SourceHost & { reads: string[] } {
   };
 }
 
-export function parseFixture(name: string, opts: ParseOptions = {}): { result: ParseResult; text: string; file: string } {
+export function parseFixture(
+  name: string,
+  opts: ParseOptions = {},
+): { result: ParseResult; text: string; file: string } {
   const file = fixturePath(name);
   const text = fixtureText(name);
   return { result: parseSource(file, text, opts), text, file };

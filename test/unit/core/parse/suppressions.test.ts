@@ -7,11 +7,16 @@ describe('parse/suppressions', () => {
     const { result, text } = parseFixture('suppressed.ts');
     assert.deepEqual(result.suppressions, [
       { line: -1, rules: ['deep-plain-stack'] },
-      { line: lineOf(text, '// stability-lens-disable-next-line tfjs') + 1, rules: ['tfjs-normal-init', 'missing-normalization'] },
+      {
+        line: lineOf(text, '// stability-lens-disable-next-line tfjs') + 1,
+        rules: ['tfjs-normal-init', 'missing-normalization'],
+      },
       { line: lineOf(text, '/* stability-lens-disable-next-line */') + 1, rules: [] },
     ]);
     // The directives inside the string and the template literal are not suppressions.
-    assert.ok(!result.suppressions.some((s) => s.rules.includes('not-a-comment') || s.rules.includes('fake')));
+    assert.ok(
+      !result.suppressions.some((s) => s.rules.includes('not-a-comment') || s.rules.includes('fake')),
+    );
   });
 
   it('handles trailing comments, descriptions after --, and same-line directives', () => {
