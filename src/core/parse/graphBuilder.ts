@@ -47,6 +47,12 @@ function cloneValue(v: ConfigValue): ConfigValue {
   return v;
 }
 
+/** The name the user gave the layer, when it is a known string. */
+function writtenName(layer: LayerVal): string | undefined {
+  const n = layer.written.name;
+  return typeof n === 'string' && n !== '<unknown>' && n !== '' ? n : undefined;
+}
+
 function sameSpan(a: Span | undefined, b: Span | undefined): boolean {
   if (a === b) return true;
   return (
@@ -175,7 +181,7 @@ export class GraphAssembler {
     }
     const id = `n${this.nodes.length}`;
     const name = (layer.name ??=
-      typeof layer.written.name === 'string' ? layer.written.name : this.ctx.namer.next(layer.className));
+      writtenName(layer) ?? this.ctx.namer.next(layer.className));
     const u = this.uses.get(layer);
     const node: LayerNode = {
       id,
@@ -238,7 +244,7 @@ export class GraphAssembler {
     if (batchInputShape !== undefined) cfg.batchInputShape = batchInputShape;
     if (leaf instanceof LayerVal) {
       const leafName = (leaf.name ??=
-        typeof leaf.written.name === 'string' ? leaf.written.name : this.ctx.namer.next(leaf.className));
+        writtenName(leaf) ?? this.ctx.namer.next(leaf.className));
       cfg.name = `${leafName}_input`;
     }
     // The implicit input has no code of its own: it points at the first layer, which declares its shape.

@@ -35,6 +35,19 @@ describe('parse/evaluator: unknown values', () => {
     );
   });
 
+  it('auto-names a layer whose name is unknown', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+export function build(prefix) {
+  return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], name: prefix + '_a' }), tf.layers.dense({ units: 2, name: prefix + '_b' })] });
+}
+`;
+    const g = parseSource('/x/names.ts', src).graphs[0];
+    assert.equal(g.nodes[1].written.name, '<unknown>');
+    assert.notEqual(g.nodes[1].name, '<unknown>');
+    assert.notEqual(g.nodes[1].name, g.nodes[2].name);
+  });
+
   it('uses the fallback of `opts.x ?? default` when opts is unknown, and says so', () => {
     const { result } = parseFixture('unknowns.ts');
     const g = graphNamed(result, 'withOptions');
