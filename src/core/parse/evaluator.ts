@@ -477,12 +477,16 @@ export class Evaluator {
   private lazyStatement(mod: ModuleInfo, label: string, f: () => Value): LazyImport {
     return new LazyImport(label, () =>
       this.inModule(mod, () => {
+        // Part of the other file's top level: models made here are that file's, not reported in this one.
+        this.importDepth++;
         try {
           return f();
         } catch (e) {
           if (e instanceof LimitHit || e instanceof Cancelled || e instanceof RootBudgetHit) throw e;
           if (!(e instanceof UserThrow)) this.internalError(e, mod.sf, mod);
           return new UnknownVal(label);
+        } finally {
+          this.importDepth--;
         }
       }),
     );

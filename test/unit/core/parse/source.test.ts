@@ -510,3 +510,20 @@ describe('parse/source: tricky evaluation', () => {
     assert.deepEqual(graphNamed(facts(), 'fromEntries').nodes[2].outputShape, [null, 144]);
   });
 });
+
+describe('parse/source: models from other files', () => {
+  it('reports a model built by an imported builder here, but not a model that is the other file\'s own', () => {
+    const { result } = parseFixture('project2/main.ts', { host: fixtureHost() });
+    assert.deepEqual(
+      result.graphs.map((g) => g.name),
+      ['classifier', 'head'],
+    );
+    const c = graphNamed(result, 'classifier');
+    assert.deepEqual(
+      c.nodes.map((n) => n.fromModel ?? null),
+      [null, 'encoder', 'head'],
+    );
+    assert.deepEqual(c.nodes[2].config.units, 3);
+    assert.ok(c.nodes[1].span?.file.endsWith('encoder.ts'));
+  });
+});
