@@ -430,11 +430,23 @@ export class TfApi {
   /** `layer.apply(x)` / `model.apply(x)` on symbolic tensors. */
   apply(l: LayerVal | ModelVal, x: Value, node: TS.Node | undefined): Value {
     const ev = this.ev;
-    const tensors = tensorsOf(x);
+    let tensors = tensorsOf(x);
     if (tensors.length === 0) {
-      return x instanceof UnknownVal
-        ? new UnknownVal(`the output of a layer applied to ${x.label}`)
-        : new UnknownVal('a layer applied to a concrete tensor');
+      // A tensor the analysis cannot see (a loaded model's layer output, a helper from a library): outside a
+      // custom layer's call(), it becomes an input of the graph, so the layers after it are still found.
+      if (
+        x instanceof UnknownVal &&
+        !ev.body &&
+        node &&
+        ev.ts.isCallExpression(node) &&
+        node.arguments.length
+      ) {
+        tensors = [this.unknownInput(x, node.arguments[0])];
+      } else {
+        return x instanceof UnknownVal
+          ? new UnknownVal(`the output of a layer applied to ${x.label}`)
+          : new UnknownVal('a layer applied to a concrete tensor');
+      }
     }
     const mod = ev.mod;
     const app: AppNode = { seq: ++ev.seq, layer: l, inputs: tensors, scope: ev.scope };
@@ -453,6 +465,30 @@ export class TfApi {
       outs = 1 + (STATE_COUNT[l.className] ?? 1);
     if (outs === 1) return new TensorVal(app, 0);
     return new ArrayVal(Array.from({ length: outs }, (_, i) => new TensorVal(app, i)));
+  }
+
+  /** An InputLayer standing for a tensor that is not known statically (with a note naming it). */
+  private unknownInput(x: UnknownVal, arg: TS.Node): TensorVal {
+    const ev = this.ev;
+    const scope = new NoteScope(ev.scope);
+    ev.note(
+      'assumption',
+      `A layer is applied to ${x.label}, which is not known statically: it is treated as an input of the model.`,
+      arg,
+      ev.mod,
+      scope,
+    );
+    const layer = new LayerVal(
+      ++ev.uid,
+      'InputLayer',
+      {},
+      resolveConfig('InputLayer', {}),
+      spanOf(ev.mod, arg),
+      undefined,
+      scope,
+      undefined,
+    );
+    return new TensorVal({ seq: ++ev.seq, layer, inputs: [], scope }, 0);
   }
 
   // -------------------------------------------------------------------------------------------------------

@@ -166,3 +166,20 @@ describe('parse/source: callbacks and generators', () => {
     assert.ok(g.notes.some((n) => n.kind === 'assumption' && /'cfg'/.test(n.message)));
   });
 });
+
+describe('parse/source: layers after tensors the analysis cannot see', () => {
+  it("a head applied to a loaded model's layer output starts from an input standing for that tensor", () => {
+    const { result } = parseFixture('realWorld/transferHead.js');
+    const g = graphNamed(result, 'buildTransfer');
+    assert.deepEqual(classNames(g), ['InputLayer', 'Flatten', 'Dense']);
+    assert.equal(g.nodes[2].config.units, 3);
+    assert.ok(
+      g.notes.some(
+        (n) =>
+          n.kind === 'assumption' &&
+          /treated as an input/.test(n.message) &&
+          /loadLayersModel/.test(n.message),
+      ),
+    );
+  });
+});
