@@ -301,7 +301,18 @@ export class Evaluator {
       );
       return new UnknownVal(`module '${spec}'`);
     }
-    return this.moduleExports(this.loadModule(resolved.path, resolved.text));
+    const loaded = this.loadModule(resolved.path, resolved.text);
+    if (!loaded) {
+      this.note(
+        'info',
+        `Import '${spec}' could not be parsed (nested too deeply): its values are unknown.`,
+        node,
+        from,
+        this.fileScope,
+      );
+      return new UnknownVal(`module '${spec}'`);
+    }
+    return this.moduleExports(loaded);
   }
 
   /** A module's exports, loaded on first use (tfjs and package imports are immediate: they cost nothing). */
@@ -347,11 +358,18 @@ export class Evaluator {
     return mod.exports;
   }
 
-  private loadModule(path: string, text: string): ModuleInfo {
+  private loadModule(path: string, text: string): ModuleInfo | undefined {
     const cached = this.modules.get(path);
-    if (cached) return cached;
+    if (cached !== undefined) return cached ?? undefined;
     const ts = this.ts;
-    const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+    let sf: TS.SourceFile;
+    try {
+      sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+    } catch {
+      // The TypeScript parser itself overflows the stack on pathologically nested code.
+      this.modules.set(path, null);
+      return undefined;
+    }
     const mod = makeModule(path, sf, text, this.globalEnv);
     this.modules.set(path, mod);
     this.importDepth++;
@@ -363,7 +381,6 @@ export class Evaluator {
     return mod;
   }
 
-  /** Evaluates a module's top level. Internal errors in one statement do not stop the next. */
   /**
    * Evaluates a module's top level. The analysed file runs statement by statement; an imported file (`lazy`)
    * only declares: its variables, classes and enums are evaluated when first read, export assignments and

@@ -7,6 +7,8 @@ import type { LayerGraph, Note } from '../graph/types';
 import { AutoNamer } from '../graph/catalog';
 import type { Namer } from './graphBuilder';
 import { resolveLimits } from '../limits';
+import type { SourceFile } from 'typescript';
+import type { Limits } from '../limits';
 import type { ParseOptions, ParseResult } from './types';
 import { getTs } from './tsLoader';
 import { Cancelled, Evaluator, LimitHit, scriptKindFor } from './evaluator';
@@ -73,7 +75,38 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
     return result;
   }
   const ts = getTs();
-  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+  let sf: SourceFile;
+  try {
+    sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+  } catch (e) {
+    // The TypeScript parser overflows the stack on pathologically nested code (thousands of levels).
+    result.errors.push({
+      kind: 'limit',
+      message: `File not analysed: the parser gave up (${e instanceof Error ? e.message : String(e)}).`,
+    });
+    return result;
+  }
+  try {
+    analyse(path, text, sf, limits, opts, result);
+  } catch (e) {
+    // Internal errors are caught per statement, builder and model; this is the last net (a stack overflow).
+    result.notes.push({
+      kind: 'unsupported',
+      message: `Internal analyser error (${e instanceof Error ? e.message : String(e)}): models found so far are kept.`,
+    });
+  }
+  return result;
+}
+
+function analyse(
+  path: string,
+  text: string,
+  sf: SourceFile,
+  limits: Limits,
+  opts: ParseOptions,
+  result: ParseResult,
+): void {
+  const ts = getTs();
   result.suppressions = findSuppressions(ts, sf, text);
 
   const at = (pos: number) => {
@@ -117,7 +150,7 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
         return files.get(p);
       }
     : undefined;
-  if (!reachesTfjs(path, text, read)) return result;
+  if (!reachesTfjs(path, text, read)) return;
 
   const ev = new Evaluator(path, sf, text, {
     limits,
@@ -180,9 +213,13 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
   }
 
   // File-level notes: limits no model carries, internal errors, unresolved imports, top-level assumptions.
-  for (const n of ev.globalNotes) if (!result.notes.includes(n)) result.notes.push(n);
-  for (const n of ev.limitNotes) if (!attached.has(n) && !result.notes.includes(n)) result.notes.push(n);
-  for (const n of ev.fileScope.notes)
-    if (!attached.has(n) && !result.notes.includes(n) && n.kind !== 'limit') result.notes.push(n);
-  return result;
+  const listed = new Set(result.notes);
+  const add = (n: Note) => {
+    if (listed.has(n)) return;
+    listed.add(n);
+    result.notes.push(n);
+  };
+  for (const n of ev.globalNotes) add(n);
+  for (const n of ev.limitNotes) if (!attached.has(n)) add(n);
+  for (const n of ev.fileScope.notes) if (!attached.has(n) && n.kind !== 'limit') add(n);
 }

@@ -388,6 +388,18 @@ describe('parse/source: robustness', () => {
     }
   });
 
+  it('survives pathologically nested code: deep apply chains are followed, deeper ones end in an error entry', () => {
+    let chain = 'x0';
+    for (let i = 0; i < 300; i++) chain = `tf.layers.dense({ units: 4 }).apply(${chain})`;
+    const ok = parseSource(
+      '/x/deep.ts',
+      `import * as tf from '@tensorflow/tfjs';\nconst x0 = tf.input({ shape: [4] });\nexport const deep = tf.model({ inputs: x0, outputs: ${chain} });\n`,
+    );
+    assert.equal(weightedCount(graphNamed(ok, 'deep')), 300);
+    const tooDeep = `import * as tf from '@tensorflow/tfjs';\nconst v = ${'('.repeat(20000)}1${')'.repeat(20000)};\n`;
+    assert.doesNotThrow(() => parseSource('/x/deeper.ts', tooDeep));
+  });
+
   it('refuses files over maxFileBytes with an error entry', () => {
     const r = parseSource('/x/big.ts', 'const a = 1;\n'.repeat(100), { limits: { maxFileBytes: 100 } });
     assert.equal(r.graphs.length, 0);
@@ -512,7 +524,7 @@ describe('parse/source: tricky evaluation', () => {
 });
 
 describe('parse/source: models from other files', () => {
-  it('reports a model built by an imported builder here, but not a model that is the other file\'s own', () => {
+  it("reports a model built by an imported builder here, but not a model that is the other file's own", () => {
     const { result } = parseFixture('project2/main.ts', { host: fixtureHost() });
     assert.deepEqual(
       result.graphs.map((g) => g.name),
