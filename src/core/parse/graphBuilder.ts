@@ -180,8 +180,7 @@ export class GraphAssembler {
       return '';
     }
     const id = `n${this.nodes.length}`;
-    const name = (layer.name ??=
-      writtenName(layer) ?? this.ctx.namer.next(layer.className));
+    const name = (layer.name ??= writtenName(layer) ?? this.ctx.namer.next(layer.className));
     const u = this.uses.get(layer);
     const node: LayerNode = {
       id,
@@ -243,8 +242,7 @@ export class GraphAssembler {
     const cfg: Config = {};
     if (batchInputShape !== undefined) cfg.batchInputShape = batchInputShape;
     if (leaf instanceof LayerVal) {
-      const leafName = (leaf.name ??=
-        writtenName(leaf) ?? this.ctx.namer.next(leaf.className));
+      const leafName = (leaf.name ??= writtenName(leaf) ?? this.ctx.namer.next(leaf.className));
       cfg.name = `${leafName}_input`;
     }
     // The implicit input has no code of its own: it points at the first layer, which declares its shape.
@@ -292,7 +290,9 @@ export class GraphAssembler {
   private entryInfo(e: SeqEntry, fromModel: string | undefined): EmitInfo {
     const info: EmitInfo = { scope: e.scope };
     if (e.addSpan) info.applySpan = e.addSpan;
-    if (e.site) info.site = e.site;
+    // A layer written as an element of a layers array is edited there, even when a generic loop adds it.
+    const made = e.layer instanceof LayerVal ? e.layer.creationSite : undefined;
+    if (e.site && made?.kind !== 'arrayElement') info.site = e.site;
     if (fromModel) info.fromModel = fromModel;
     return info;
   }

@@ -539,3 +539,30 @@ describe('parse/source: models from other files', () => {
     assert.ok(c.nodes[1].span?.file.endsWith('encoder.ts'));
   });
 });
+
+describe('parse/source: code sites', () => {
+  it('prefers the array element over a generic add loop, and marks add statements in loops', () => {
+    const src = [
+      "import * as tf from '@tensorflow/tfjs';",
+      'const model = tf.sequential();',
+      'const stack = [',
+      '  tf.layers.dense({ units: 8, inputShape: [8] }),',
+      '  tf.layers.dense({ units: 8 }),',
+      '];',
+      'stack.forEach((l) => model.add(l));',
+      'for (let i = 0; i < 2; i++) {',
+      '    model.add(tf.layers.dense({ units: 4 }));',
+      '}',
+    ].join('\n');
+    const g = parseSource('/x/sites.ts', src).graphs[0];
+    assert.equal(g.nodes[1].site?.kind, 'arrayElement');
+    assert.equal(g.nodes[1].site?.span.start.line, 3);
+    assert.equal(g.nodes[1].site?.indent, '  ');
+    assert.equal(g.nodes[1].applySpan?.start.line, 6, 'applySpan: where it was added');
+    assert.equal(g.nodes[3].site?.kind, 'addCall');
+    assert.equal(g.nodes[3].site?.inLoop, true);
+    assert.equal(g.nodes[3].site?.indent, '    ');
+    assert.equal(g.nodes[3].span?.start.line, 8);
+    assert.equal(g.nodes[3].span?.start.character, 14);
+  });
+});
