@@ -139,7 +139,6 @@ export class Evaluator {
   private readonly stmtH: StmtHandler[] = [];
   private readonly blockNeedsScope = new WeakMap<TS.Node, boolean>();
   private readonly reportedDepthLimit = new Set<TS.Node>();
-  current: TS.Node | undefined;
   private readonly fileText = new Map<string, string | undefined>();
 
   readonly main: ModuleInfo;
@@ -553,9 +552,7 @@ export class Evaluator {
       } else mod.exports.props.set('default', v);
       return;
     }
-    this.current = stmt;
-    const c = this.exec(stmt);
-    void c;
+    this.exec(stmt);
     const mods = ts.canHaveModifiers(stmt) ? ts.getModifiers(stmt) : undefined;
     if (!mods?.some((m) => m.kind === this.K.ExportKeyword)) return;
     const isDefault = mods.some((m) => m.kind === this.K.DefaultKeyword);

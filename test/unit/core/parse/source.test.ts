@@ -98,6 +98,14 @@ describe('parse/source: sequential models', () => {
     );
   });
 
+  it('understands `declare const tf` with factories destructured from tf.layers', () => {
+    const { result } = parseFixture('declaredGlobal.ts');
+    assert.equal(result.graphs.length, 1);
+    assert.equal(result.graphs[0].builder, 'make');
+    assert.deepEqual(classNames(result.graphs[0]), ['InputLayer', 'Dense']);
+    assert.equal(result.graphs[0].nodes[1].site?.layersNamespace, 'tf.layers');
+  });
+
   it('follows named imports, namespace aliases, destructured factories and other tfjs packages', () => {
     const { result } = parseFixture('aliases.ts');
     const a = graphNamed(result, 'a');
