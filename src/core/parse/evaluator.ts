@@ -1444,7 +1444,8 @@ export class Evaluator {
         return;
       }
       o.props.set(key, v);
-      this.nameValue(v, key.startsWith('#') ? key.slice(1) : key);
+      // `module.exports = ...` / `exports.default = ...` name nothing (the value is the file's export).
+      if (key !== 'exports' && key !== 'default') this.nameValue(v, key.startsWith('#') ? key.slice(1) : key);
       return;
     }
     if (o instanceof ArrayVal) {

@@ -125,6 +125,22 @@ describe('parse/source: sequential models', () => {
     assert.deepEqual(classNames(c), ['InputLayer', 'Dense']);
   });
 
+  it('names CommonJS exports by their own bindings, not by `exports`', () => {
+    const r = parseSource(
+      '/x/cjs.js',
+      "const tf = require('@tensorflow/tfjs');\n" +
+        'module.exports = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });\n' +
+        'exports.make = function () { const net = tf.sequential(); return net; };\n',
+    );
+    assert.deepEqual(
+      r.graphs.map((g) => [g.name, g.builder ?? null]),
+      [
+        ['model', null],
+        ['net', 'make'],
+      ],
+    );
+  });
+
   it('follows require() of tfjs-node-gpu and destructured require', () => {
     const { result } = parseFixture('requireStyle.js');
     const g = graphNamed(result, 'net');
