@@ -229,7 +229,7 @@ async function main(): Promise<void> {
   console.log('\nLayerNorm (GB/s of bytes read + written; fraction of copy bandwidth)');
   console.log(
     table(
-      layerNorm.map((r) => [r.shape.join('x'), r.direction, r.impl, r.GBps, `${(100 * r.fractionOfCopy).toFixed(0)}%`]),
+      layerNorm.map((r) => [r.shape.join('x'), r.direction, r.impl, r.GBps, `${(100 * r.fractionOfCopy).toPrecision(2)}%`]),
       ['shape', 'direction', 'impl', 'GB/s', 'of copy'],
     ),
   );

@@ -63,5 +63,6 @@ export function table(rows: (string | number)[][], header: string[]): string {
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 0.1 || a === 0 ? v.toFixed(2) : v.toPrecision(2);
 }
