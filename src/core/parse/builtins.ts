@@ -325,6 +325,9 @@ export function primitiveProp(ev: Evaluator, v: string | number | boolean, key: 
       const u = firstUnknown(args);
       if (u) return u;
       if (!allPrimitive(args)) return new UnknownVal(`'${v.slice(0, 20)}'.${key}(…)`);
+      // Strings the analysis builds stay small (names, keys): no megabyte `repeat` / `padStart`.
+      const grow = key === 'repeat' ? v.length * Number(args[0]) : key === 'padStart' || key === 'padEnd' ? Number(args[0]) : 0;
+      if (grow > 100_000) return new UnknownVal(`'${v.slice(0, 20)}'.${key}(…) (too long)`);
       const fn = (String.prototype as unknown as { [k: string]: (...a: unknown[]) => unknown })[key];
       let r: unknown;
       try {

@@ -44,6 +44,9 @@ import {
 import { TfApi } from './tfjsApi';
 import { resolveImport, isTfjsModule } from './modules';
 
+/** Longest string the evaluator builds (names and keys are short; a doubling loop must not eat memory). */
+const MAX_STRING = 100_000;
+
 /** Iterations assumed for a loop whose bound cannot be known statically (documented in the notes it makes). */
 export const ASSUMED_LOOP_ITERATIONS = 4;
 
@@ -2016,8 +2019,10 @@ export class Evaluator {
     if (a instanceof UnknownVal) return a;
     if (b instanceof UnknownVal) return b;
     switch (op) {
-      case K.PlusToken:
-        return (a as number) + (b as number);
+      case K.PlusToken: {
+        const r: unknown = (a as number) + (b as number);
+        return typeof r === 'string' && r.length > MAX_STRING ? new UnknownVal('a very long string') : (r as Value);
+      }
       case K.MinusToken:
         return (a as number) - (b as number);
       case K.AsteriskToken:
@@ -2125,6 +2130,7 @@ export class Evaluator {
       if (str instanceof UnknownVal)
         return new UnknownVal(`\`${this.snippet(n, 60)}\` (depends on ${str.label})`);
       s += str + span.literal.text;
+      if (s.length > MAX_STRING) return new UnknownVal('a very long string');
     }
     return s;
   }

@@ -285,3 +285,20 @@ export const registry = { small: () => rebuild(), noise: () => spin() };
     assert.equal(weightedCount(r.graphs[0]), 2);
   });
 });
+
+describe('parse/evaluator: memory bounds', () => {
+  it('does not build huge strings (repeat, padStart, doubling loops)', () => {
+    const src = [
+      "import * as tf from '@tensorflow/tfjs';",
+      "const s = 'ab'.repeat(1e9);",
+      "const t = 'x'.padStart(1e9);",
+      "let big = 'x';",
+      'for (let i = 0; i < 40; i++) big = big + big;',
+      "export const m = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], name: 'n' + big.length })] });",
+    ].join('\n');
+    const r = parseSource('/x/strings.ts', src);
+    assert.equal(r.graphs.length, 1);
+    assert.ok(!r.notes.some((n) => /Internal analyser error/.test(n.message)));
+    assert.equal(r.graphs[0].nodes[1].written.name, '<unknown>');
+  });
+});
