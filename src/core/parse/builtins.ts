@@ -17,6 +17,22 @@ import {
 } from './values';
 
 type Fn = (thisVal: Value, args: Value[], node: TS.Node | undefined) => Value;
+
+/** Largest array the evaluator builds (a doubling loop must not eat memory); beyond it, elements are dropped. */
+export const MAX_ARRAY = 1_000_000;
+
+/** Whether `n` more elements fit in an array of `len`; notes the limit once where it is hit. */
+export function arrayRoom(ev: Evaluator, len: number, n: number, node: TS.Node | undefined): boolean {
+  if (len + n <= MAX_ARRAY) return true;
+  if (node) {
+    ev.note(
+      'limit',
+      `An array grew past ${MAX_ARRAY} elements here (limit of the evaluator, like maxLoopIterations): the extra elements are left out.`,
+      node,
+    );
+  }
+  return false;
+}
 const b = (name: string, fn: Fn): BuiltinVal => new BuiltinVal(name, fn);
 
 function num(v: Value): number | UnknownVal {
@@ -93,11 +109,13 @@ export function arrayProp(ev: Evaluator, arr: ArrayVal, key: string): Value {
 type ArrayMethod = (ev: Evaluator, arr: ArrayVal, args: Value[], node: TS.Node | undefined) => Value;
 
 const ARRAY_METHODS: { [key: string]: ArrayMethod } = {
-  push(ev, arr, args) {
+  push(ev, arr, args, node) {
+    if (!arrayRoom(ev, arr.items.length, args.length, node)) return arr.items.length;
     for (const a of args) arr.items.push(a);
     return arr.items.length;
   },
-  unshift(_ev, arr, args) {
+  unshift(ev, arr, args, node) {
+    if (!arrayRoom(ev, arr.items.length, args.length, node)) return arr.items.length;
     arr.items.unshift(...args);
     return arr.items.length;
   },
@@ -113,8 +131,9 @@ const ARRAY_METHODS: { [key: string]: ArrayMethod } = {
   flatMap(ev, arr, args, node) {
     const out: Value[] = [];
     eachItem(ev, arr, args[0], node, (r) => {
-      if (r instanceof ArrayVal) out.push(...r.items);
-      else out.push(r);
+      const add = r instanceof ArrayVal ? r.items : [r];
+      if (!arrayRoom(ev, out.length, add.length, node)) return false;
+      for (const x of add) out.push(x);
     });
     return new ArrayVal(out);
   },
@@ -256,11 +275,12 @@ const ARRAY_METHODS: { [key: string]: ArrayMethod } = {
     if (d instanceof UnknownVal) return d;
     return new ArrayVal(arr.items.splice(a, d, ...args.slice(2)));
   },
-  concat(_ev, arr, args) {
+  concat(ev, arr, args, node) {
     const out = arr.items.slice();
     for (const a of args) {
-      if (a instanceof ArrayVal) out.push(...a.items);
-      else out.push(a);
+      const add = a instanceof ArrayVal ? a.items : [a];
+      if (!arrayRoom(ev, out.length, add.length, node)) break;
+      for (const x of add) out.push(x);
     }
     return new ArrayVal(out);
   },
@@ -278,11 +298,20 @@ const ARRAY_METHODS: { [key: string]: ArrayMethod } = {
   keys: (_ev, arr) => new ArrayVal(arr.items.map((_, i) => i)),
   values: (_ev, arr) => new ArrayVal(arr.items.slice()),
   entries: (_ev, arr) => new ArrayVal(arr.items.map((x, i) => new ArrayVal([i, x]))),
-  flat(_ev, arr, args) {
-    const depth = typeof args[0] === 'number' ? args[0] : 1;
-    const flatten = (items: Value[], d: number): Value[] =>
-      items.flatMap((x) => (x instanceof ArrayVal && d > 0 ? flatten(x.items, d - 1) : [x]));
-    return new ArrayVal(flatten(arr.items, depth));
+  flat(ev, arr, args, node) {
+    const depth = typeof args[0] === 'number' ? Math.min(args[0], 32) : 1;
+    const out: Value[] = [];
+    const flatten = (items: Value[], d: number): boolean => {
+      for (const x of items) {
+        if (x instanceof ArrayVal && d > 0) {
+          if (!flatten(x.items, d - 1)) return false;
+        } else if (!arrayRoom(ev, out.length, 1, node)) return false;
+        else out.push(x);
+      }
+      return true;
+    };
+    flatten(arr.items, depth);
+    return new ArrayVal(out);
   },
   at(_ev, arr, args) {
     const i = num(args[0]);
@@ -326,7 +355,12 @@ export function primitiveProp(ev: Evaluator, v: string | number | boolean, key: 
       if (u) return u;
       if (!allPrimitive(args)) return new UnknownVal(`'${v.slice(0, 20)}'.${key}(…)`);
       // Strings the analysis builds stay small (names, keys): no megabyte `repeat` / `padStart`.
-      const grow = key === 'repeat' ? v.length * Number(args[0]) : key === 'padStart' || key === 'padEnd' ? Number(args[0]) : 0;
+      const grow =
+        key === 'repeat'
+          ? v.length * Number(args[0])
+          : key === 'padStart' || key === 'padEnd'
+            ? Number(args[0])
+            : 0;
       if (grow > 100_000) return new UnknownVal(`'${v.slice(0, 20)}'.${key}(…) (too long)`);
       const fn = (String.prototype as unknown as { [k: string]: (...a: unknown[]) => unknown })[key];
       let r: unknown;

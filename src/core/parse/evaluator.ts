@@ -40,6 +40,7 @@ import {
   iterableItems,
   builtinStatic,
   globalObjectProp,
+  arrayRoom,
 } from './builtins';
 import { TfApi } from './tfjsApi';
 import { resolveImport, isTfjsModule } from './modules';
@@ -2021,7 +2022,9 @@ export class Evaluator {
     switch (op) {
       case K.PlusToken: {
         const r: unknown = (a as number) + (b as number);
-        return typeof r === 'string' && r.length > MAX_STRING ? new UnknownVal('a very long string') : (r as Value);
+        return typeof r === 'string' && r.length > MAX_STRING
+          ? new UnknownVal('a very long string')
+          : (r as Value);
       }
       case K.MinusToken:
         return (a as number) - (b as number);
@@ -2142,7 +2145,7 @@ export class Evaluator {
         const v = this.ev((el as TS.SpreadElement).expression);
         const it = iterableItems(this, v);
         if (it) {
-          for (const x of it) items.push(x);
+          if (arrayRoom(this, items.length, it.length, el)) for (const x of it) items.push(x);
         } else {
           this.note(
             'assumption',

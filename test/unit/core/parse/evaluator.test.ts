@@ -302,3 +302,21 @@ describe('parse/evaluator: memory bounds', () => {
     assert.equal(r.graphs[0].nodes[1].written.name, '<unknown>');
   });
 });
+
+describe('parse/evaluator: array bounds', () => {
+  it('stops arrays that double in a loop with a limit note', () => {
+    const src = [
+      "import * as tf from '@tensorflow/tfjs';",
+      'let a = [1];',
+      'for (let i = 0; i < 60; i++) a.push(...a);',
+      'let b = [1];',
+      'for (let i = 0; i < 60; i++) b = [...b, ...b];',
+      'export const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });',
+    ].join('\n');
+    const t0 = Date.now();
+    const r = parseSource('/x/arrays.ts', src);
+    assert.ok(Date.now() - t0 < 20_000);
+    assert.equal(r.graphs.length, 1);
+    assert.ok(r.notes.some((n) => n.kind === 'limit' && /array grew past/.test(n.message)));
+  });
+});
