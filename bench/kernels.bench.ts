@@ -60,7 +60,11 @@ function randn(n: number, seed: number): Float32Array {
 
 /** Per-call budget: slow implementations get fewer repetitions. */
 const opts = (estMs: number): { minMs: number; batches: number; warmup: number } =>
-  estMs > 1000 ? { minMs: 0, batches: 1, warmup: 0 } : estMs > 200 ? { minMs: 0, batches: 3, warmup: 1 } : { minMs: 150, batches: 5, warmup: 2 };
+  estMs > 1000
+    ? { minMs: 0, batches: 1, warmup: 0 }
+    : estMs > 200
+      ? { minMs: 0, batches: 3, warmup: 1 }
+      : { minMs: 150, batches: 5, warmup: 2 };
 
 async function main(): Promise<void> {
   const wasm = loadWasmKernels();
@@ -68,10 +72,17 @@ async function main(): Promise<void> {
   const req = ensurePeers();
   const tf: Tf = await loadTfjsWasm();
   const ort = req('onnxruntime-node');
-  const ortOpts = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+  const ortOpts = {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
 
   const copyGBps = measureCopyGBps();
-  console.log(`copy bandwidth (Float32Array.prototype.set, 64 MiB, read + write): ${copyGBps.toFixed(2)} GB/s`);
+  console.log(
+    `copy bandwidth (Float32Array.prototype.set, 64 MiB, read + write): ${copyGBps.toFixed(2)} GB/s`,
+  );
 
   const layerNorm: LnRow[] = [];
   const ln = (shape: [number, number], direction: 'forward' | 'backward', impl: string, ms: number): void => {
@@ -104,8 +115,18 @@ async function main(): Promise<void> {
     const rv = wasm.alloc(rows);
     const dgv = wasm.alloc(cols);
     const dbv = wasm.alloc(cols);
-    ln([rows, cols], 'forward', 'wasm', bestMs(() => wasm.layerNormForward(xv, gv, bv, p, yv, mv, rv)));
-    ln([rows, cols], 'backward', 'wasm', bestMs(() => wasm.layerNormBackward(dyv, xv, gv, mv, rv, p, { dx: dxv, dgamma: dgv, dbeta: dbv })));
+    ln(
+      [rows, cols],
+      'forward',
+      'wasm',
+      bestMs(() => wasm.layerNormForward(xv, gv, bv, p, yv, mv, rv)),
+    );
+    ln(
+      [rows, cols],
+      'backward',
+      'wasm',
+      bestMs(() => wasm.layerNormBackward(dyv, xv, gv, mv, rv, p, { dx: dxv, dgamma: dgv, dbeta: dbv })),
+    );
     for (const v of [xv, dyv, gv, bv, yv, dxv, mv, rv, dgv, dbv]) wasm.free(v);
 
     // ours, plain arrays (copies), and the TypeScript reference
@@ -115,10 +136,33 @@ async function main(): Promise<void> {
     const rstd = new Float32Array(rows);
     const dgamma = new Float32Array(cols);
     const dbeta = new Float32Array(cols);
-    ln([rows, cols], 'forward', 'wasm-copy', bestMs(() => wasm.layerNormForward(x, gamma, beta, p, y, mean, rstd)));
-    ln([rows, cols], 'backward', 'wasm-copy', bestMs(() => wasm.layerNormBackward(dy, x, gamma, mean, rstd, p, { dx, dgamma, dbeta })));
-    ln([rows, cols], 'forward', 'ts', bestMs(() => tsKernels.layerNormForward(x, gamma, beta, p, y, mean, rstd), opts(n / 2e5)));
-    ln([rows, cols], 'backward', 'ts', bestMs(() => tsKernels.layerNormBackward(dy, x, gamma, mean, rstd, p, { dx, dgamma, dbeta }), opts(n / 1e5)));
+    ln(
+      [rows, cols],
+      'forward',
+      'wasm-copy',
+      bestMs(() => wasm.layerNormForward(x, gamma, beta, p, y, mean, rstd)),
+    );
+    ln(
+      [rows, cols],
+      'backward',
+      'wasm-copy',
+      bestMs(() => wasm.layerNormBackward(dy, x, gamma, mean, rstd, p, { dx, dgamma, dbeta })),
+    );
+    ln(
+      [rows, cols],
+      'forward',
+      'ts',
+      bestMs(() => tsKernels.layerNormForward(x, gamma, beta, p, y, mean, rstd), opts(n / 2e5)),
+    );
+    ln(
+      [rows, cols],
+      'backward',
+      'ts',
+      bestMs(
+        () => tsKernels.layerNormBackward(dy, x, gamma, mean, rstd, p, { dx, dgamma, dbeta }),
+        opts(n / 1e5),
+      ),
+    );
 
     // tfjs-wasm: the layer (what a model runs) and the equivalent ops
     {
@@ -162,7 +206,17 @@ async function main(): Promise<void> {
     // onnxruntime-node: LayerNormalization (opset 17), forward only
     {
       const model = onnxModel(
-        [{ op: 'LayerNormalization', inputs: ['X', 'S', 'B'], outputs: ['Y'], attrs: [{ name: 'axis', int: -1 }, { name: 'epsilon', float: EPS }] }],
+        [
+          {
+            op: 'LayerNormalization',
+            inputs: ['X', 'S', 'B'],
+            outputs: ['Y'],
+            attrs: [
+              { name: 'axis', int: -1 },
+              { name: 'epsilon', float: EPS },
+            ],
+          },
+        ],
         [
           ['X', [rows, cols]],
           ['S', [cols]],
@@ -178,8 +232,14 @@ async function main(): Promise<void> {
       };
       const check = (await session.run(feeds)).Y.data as Float32Array;
       const ref = tsKernels.layerNormForward(x, gamma, beta, p);
-      if (Math.abs(check[n - 1] - ref[n - 1]) > 1e-3) throw new Error('onnxruntime LayerNormalization disagrees with the reference');
-      ln([rows, cols], 'forward', 'onnxruntime', await bestMsAsync(async () => void (await session.run(feeds))));
+      if (Math.abs(check[n - 1] - ref[n - 1]) > 1e-3)
+        throw new Error('onnxruntime LayerNormalization disagrees with the reference');
+      ln(
+        [rows, cols],
+        'forward',
+        'onnxruntime',
+        await bestMsAsync(async () => void (await session.run(feeds))),
+      );
       await session.release();
     }
   }
@@ -200,14 +260,26 @@ async function main(): Promise<void> {
     const bv = wasm.alloc(d * d);
     bv.set(b);
     const cv = wasm.alloc(m * d);
-    mm('wasm', bestMs(() => wasm.matmul(av, bv, p, cv)));
+    mm(
+      'wasm',
+      bestMs(() => wasm.matmul(av, bv, p, cv)),
+    );
     for (const v of [av, bv, cv]) wasm.free(v);
     const c = new Float32Array(m * d);
-    mm('wasm-copy', bestMs(() => wasm.matmul(a, b, p, c)));
-    mm('ts', bestMs(() => tsKernels.matmul(a, b, p, c), opts(flops / 2e6)));
+    mm(
+      'wasm-copy',
+      bestMs(() => wasm.matmul(a, b, p, c)),
+    );
+    mm(
+      'ts',
+      bestMs(() => tsKernels.matmul(a, b, p, c), opts(flops / 2e6)),
+    );
     const at: Tensor = tf.tensor2d(a, [m, d]);
     const bt: Tensor = tf.tensor2d(b, [d, d]);
-    mm('tfjs-wasm', bestMs(() => tf.matMul(at, bt).dispose()));
+    mm(
+      'tfjs-wasm',
+      bestMs(() => tf.matMul(at, bt).dispose()),
+    );
     at.dispose();
     bt.dispose();
     const session = await ort.InferenceSession.create(
@@ -229,12 +301,23 @@ async function main(): Promise<void> {
   console.log('\nLayerNorm (GB/s of bytes read + written; fraction of copy bandwidth)');
   console.log(
     table(
-      layerNorm.map((r) => [r.shape.join('x'), r.direction, r.impl, r.GBps, `${(100 * r.fractionOfCopy).toPrecision(2)}%`]),
+      layerNorm.map((r) => [
+        r.shape.join('x'),
+        r.direction,
+        r.impl,
+        r.GBps,
+        `${(100 * r.fractionOfCopy).toPrecision(2)}%`,
+      ]),
       ['shape', 'direction', 'impl', 'GB/s', 'of copy'],
     ),
   );
   console.log('\nmatmul [1024 x d] . [d x d] (GFLOP/s)');
-  console.log(table(matmul.map((r) => [r.d, r.impl, r.GFLOPs]), ['d', 'impl', 'GFLOP/s']));
+  console.log(
+    table(
+      matmul.map((r) => [r.d, r.impl, r.GFLOPs]),
+      ['d', 'impl', 'GFLOP/s'],
+    ),
+  );
 
   const wasmLn = layerNorm.filter((r) => r.impl === 'wasm');
   const wasmMm = matmul.filter((r) => r.impl === 'wasm');
@@ -244,11 +327,16 @@ async function main(): Promise<void> {
     matmulAtLeast20GFLOPs: wasmMm.every((r) => r.GFLOPs >= 20),
     matmulMinGFLOPs: Math.min(...wasmMm.map((r) => r.GFLOPs)),
   };
-  console.log(`\ntargets: LayerNorm >= 60% of copy: ${targets.layerNormAtLeast60PctOfCopy} (min ${(100 * targets.layerNormMinFractionOfCopy).toFixed(0)}%); matmul >= 20 GFLOP/s: ${targets.matmulAtLeast20GFLOPs} (min ${targets.matmulMinGFLOPs.toFixed(1)})`);
+  console.log(
+    `\ntargets: LayerNorm >= 60% of copy: ${targets.layerNormAtLeast60PctOfCopy} (min ${(100 * targets.layerNormMinFractionOfCopy).toFixed(0)}%); matmul >= 20 GFLOP/s: ${targets.matmulAtLeast20GFLOPs} (min ${targets.matmulMinGFLOPs.toFixed(1)})`,
+  );
 
   const out = path.join(__dirname, 'results', 'kernels.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ copyGBps, layerNorm, matmul, kernelTargets: targets }, null, 2) + '\n');
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ copyGBps, layerNorm, matmul, kernelTargets: targets }, null, 2) + '\n',
+  );
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 }
 

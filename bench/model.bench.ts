@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   for (const m of MODELS) {
     const file = path.join(__dirname, 'models', m.file);
     const parsed = parseSource(file, fs.readFileSync(file, 'utf8'));
-    if (parsed.graphs.length !== 1) throw new Error(`${m.file}: expected one model, parsed ${parsed.graphs.length}`);
+    if (parsed.graphs.length !== 1)
+      throw new Error(`${m.file}: expected one model, parsed ${parsed.graphs.length}`);
     const graph = parsed.graphs[0];
     const budget = { timeBudgetMs: 10 * 60 * 1000 };
     let full = simulate(graph, { profile: 'full', ...budget });
@@ -64,7 +65,9 @@ async function main(): Promise<void> {
     const oursMs = best(3, () => (full = simulate(graph, { profile: 'full', ...budget })));
     let inter = simulate(graph, { profile: 'interactive' });
     const interactiveMs = best(5, () => (inter = simulate(graph, { profile: 'interactive' })));
-    process.stderr.write(`  ${m.name}: ours ${oursMs.toFixed(0)} ms, interactive ${interactiveMs.toFixed(0)} ms\n`);
+    process.stderr.write(
+      `  ${m.name}: ours ${oursMs.toFixed(0)} ms, interactive ${interactiveMs.toFixed(0)} ms\n`,
+    );
 
     const { model } = runFixture<{ model: { apply(x: Tensor): Tensor; countParams(): number } }>(file, tf);
     const tfjsStep = (batch: number, runs: number): number => {
@@ -117,12 +120,21 @@ async function main(): Promise<void> {
   for (const r of rows) {
     if (r.tfjsWasmMeasured.length > 1) {
       const ms = r.tfjsWasmMeasured.map((t) => `${t.ms.toFixed(0)} ms at batch ${t.batch}`).join(', ');
-      console.log(`  ${r.name}: tfjs-wasm measured ${ms}; extrapolated to 128 (it aborts out of memory from batch 64)`);
+      console.log(
+        `  ${r.name}: tfjs-wasm measured ${ms}; extrapolated to 128 (it aborts out of memory from batch 64)`,
+      );
     }
   }
   console.log(
     table(
-      rows.map((r) => [r.name, r.oursMs, r.tfjsWasmMs, `${r.speedup.toFixed(2)}x`, r.interactiveMs, `${r.oursVerdict}/${r.interactiveVerdict}`]),
+      rows.map((r) => [
+        r.name,
+        r.oursMs,
+        r.tfjsWasmMs,
+        `${r.speedup.toFixed(2)}x`,
+        r.interactiveMs,
+        `${r.oursVerdict}/${r.interactiveVerdict}`,
+      ]),
       ['model', 'ours ms', 'tfjs-wasm ms (at 128)', 'speedup', 'interactive ms', 'verdict full/inter'],
     ),
   );
@@ -132,7 +144,9 @@ async function main(): Promise<void> {
     interactiveUnderLimit: rows.every((r) => r.interactiveMs < limits[r.name]),
     interactiveLimitsMs: limits,
   };
-  console.log(`\ntargets: >= 2x tfjs-wasm: ${targets.atLeast2xTfjsWasm}; interactive under 150 / 50 ms: ${targets.interactiveUnderLimit}`);
+  console.log(
+    `\ntargets: >= 2x tfjs-wasm: ${targets.atLeast2xTfjsWasm}; interactive under 150 / 50 ms: ${targets.interactiveUnderLimit}`,
+  );
   const out = path.join(__dirname, 'results', 'model.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const profiles = { full: PROFILES.full, interactive: PROFILES.interactive };

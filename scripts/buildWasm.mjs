@@ -12,8 +12,14 @@ const entry = path.join(root, 'asm', 'kernels.ts');
 const out = path.join(root, 'dist', 'kernels.wasm');
 const force = process.argv.includes('--force');
 
-const sources = fs.readdirSync(path.join(root, 'asm')).filter((f) => f.endsWith('.ts')).map((f) => path.join(root, 'asm', f));
-const newest = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs), fs.statSync(fileURLToPath(import.meta.url)).mtimeMs);
+const sources = fs
+  .readdirSync(path.join(root, 'asm'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => path.join(root, 'asm', f));
+const newest = Math.max(
+  ...sources.map((f) => fs.statSync(f).mtimeMs),
+  fs.statSync(fileURLToPath(import.meta.url)).mtimeMs,
+);
 if (!force && fs.existsSync(out) && fs.statSync(out).mtimeMs >= newest) process.exit(0);
 
 fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -21,15 +27,24 @@ const asc = path.join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
 const args = [
   asc,
   entry,
-  '--outFile', out,
-  '-O3', '--noAssert', '--converge',
-  '--runtime', 'stub',
-  '--enable', 'simd,threads',
+  '--outFile',
+  out,
+  '-O3',
+  '--noAssert',
+  '--converge',
+  '--runtime',
+  'stub',
+  '--enable',
+  'simd,threads',
   // Shared memory: growing it never detaches existing Float32Array views (see src/core/kernels/wasm/index.ts).
-  '--sharedMemory', '--maximumMemory', '65536',
+  '--sharedMemory',
+  '--maximumMemory',
+  '65536',
   // No imports at all: no abort (assertions are compiled out), no seed, no trace.
-  '--use', 'abort=',
-  '--initialMemory', '1',
+  '--use',
+  'abort=',
+  '--initialMemory',
+  '1',
 ];
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) {

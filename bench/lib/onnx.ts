@@ -48,7 +48,9 @@ type Attr = { name: string; int: number } | { name: string; float: number };
 
 function attribute(a: Attr): Field {
   // AttributeProto { name = 1, f = 2, i = 3, type = 20 (FLOAT = 1, INT = 2) }
-  return 'int' in a ? cat([vStr(1, a.name), vInt(3, a.int), vInt(20, 2)]) : cat([vStr(1, a.name), vF32(2, a.float), vInt(20, 1)]);
+  return 'int' in a
+    ? cat([vStr(1, a.name), vInt(3, a.int), vInt(20, 2)])
+    : cat([vStr(1, a.name), vF32(2, a.float), vInt(20, 1)]);
 }
 
 export interface OnnxNode {
@@ -59,9 +61,20 @@ export interface OnnxNode {
 }
 
 /** A ModelProto with one graph of the given nodes, inputs and outputs (all float32, fixed shapes). */
-export function onnxModel(nodes: OnnxNode[], inputs: [string, number[]][], outputs: [string, number[]][], opset = 17): Uint8Array {
+export function onnxModel(
+  nodes: OnnxNode[],
+  inputs: [string, number[]][],
+  outputs: [string, number[]][],
+  opset = 17,
+): Uint8Array {
   const nodeBytes = nodes.map((n, i) =>
-    cat([...n.inputs.map((s) => vStr(1, s)), ...n.outputs.map((s) => vStr(2, s)), vStr(3, `n${i}`), vStr(4, n.op), ...(n.attrs ?? []).map((a) => vBytes(5, attribute(a)))]),
+    cat([
+      ...n.inputs.map((s) => vStr(1, s)),
+      ...n.outputs.map((s) => vStr(2, s)),
+      vStr(3, `n${i}`),
+      vStr(4, n.op),
+      ...(n.attrs ?? []).map((a) => vBytes(5, attribute(a))),
+    ]),
   );
   const graph = cat([
     ...nodeBytes.map((b) => vBytes(1, b)),

@@ -9,17 +9,24 @@ import path from 'node:path';
 export const peersDir = path.resolve(__dirname, '..', 'peers');
 
 function installed(): boolean {
-  const pkg = JSON.parse(fs.readFileSync(path.join(peersDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(peersDir, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   return Object.entries(pkg.dependencies).every(([name, version]) => {
     const p = path.join(peersDir, 'node_modules', name, 'package.json');
-    return fs.existsSync(p) && (JSON.parse(fs.readFileSync(p, 'utf8')) as { version: string }).version === version;
+    return (
+      fs.existsSync(p) && (JSON.parse(fs.readFileSync(p, 'utf8')) as { version: string }).version === version
+    );
   });
 }
 
 export function ensurePeers(): NodeJS.Require {
   if (!installed()) {
     console.log('installing bench/peers (npm ci, install scripts off) ...');
-    const r = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: peersDir, stdio: 'inherit' });
+    const r = spawnSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: peersDir,
+      stdio: 'inherit',
+    });
     if (r.status !== 0 || !installed()) throw new Error('could not install bench/peers');
   }
   return createRequire(path.join(peersDir, 'package.json'));
@@ -51,7 +58,10 @@ export function loadTfjsWasm(): Promise<Tf> {
   tfjsWasm ??= (async () => {
     const req = ensurePeers();
     const tf = quietRequire(req, '@tensorflow/tfjs');
-    const wasm = req('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(p: string): void; setThreadsCount(n: number): void };
+    const wasm = req('@tensorflow/tfjs-backend-wasm') as {
+      setWasmPaths(p: string): void;
+      setThreadsCount(n: number): void;
+    };
     const wasmFile = req.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm');
     wasm.setWasmPaths(path.dirname(wasmFile) + path.sep);
     wasm.setThreadsCount(1);

@@ -64,5 +64,11 @@ export function table(rows: (string | number)[][], header: string[]): string {
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
-  return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 0.1 || a === 0 ? v.toFixed(2) : v.toPrecision(2);
+  return a >= 100
+    ? v.toFixed(0)
+    : a >= 10
+      ? v.toFixed(1)
+      : a >= 0.1 || a === 0
+        ? v.toFixed(2)
+        : v.toPrecision(2);
 }

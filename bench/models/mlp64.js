@@ -5,7 +5,9 @@ const WIDTH = 256;
 const DEPTH = 64;
 
 export const model = tf.sequential();
-model.add(tf.layers.dense({ units: WIDTH, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [WIDTH] }));
+model.add(
+  tf.layers.dense({ units: WIDTH, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [WIDTH] }),
+);
 for (let i = 1; i < DEPTH; i++) {
   model.add(tf.layers.dense({ units: WIDTH, activation: 'relu', kernelInitializer: 'heNormal' }));
 }

@@ -75,7 +75,10 @@ function tfjsLayerRms(tf: Tf, file: string, training: boolean): Map<string, numb
   for (const seed of SEEDS) {
     const model = buildSeeded(tf, file, seed);
     const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-    const probe = tf.model({ inputs: (model as unknown as { inputs: unknown }).inputs, outputs: layers.map((l) => l.output) });
+    const probe = tf.model({
+      inputs: (model as unknown as { inputs: unknown }).inputs,
+      outputs: layers.map((l) => l.output),
+    });
     const shape = [BATCH, ...model.inputs[0].shape.slice(1)];
     const x: Tensor = tf.randomNormal(shape, 0, 1, 'float32', 1000 + seed);
     const raw = probe.apply(x, { training }) as Tensor | Tensor[];
@@ -137,11 +140,15 @@ describe('agreement with tfjs (CPU backend): per-layer forward RMS', function ()
           continue;
         }
         const d = Math.log10(s) - Math.log10(t);
-        assert.ok(Math.abs(d) <= tolerance(index), `${name}: sim ${s.toExponential(3)} vs tfjs ${t.toExponential(3)} (${d.toFixed(3)} decades > ${tolerance(index).toFixed(3)})`);
+        assert.ok(
+          Math.abs(d) <= tolerance(index),
+          `${name}: sim ${s.toExponential(3)} vs tfjs ${t.toExponential(3)} (${d.toFixed(3)} decades > ${tolerance(index).toFixed(3)})`,
+        );
         worst = Math.max(worst, Math.abs(d) / tolerance(index));
         index++;
       }
-      if (process.env.AGREEMENT_VERBOSE) console.log(`      worst |diff| / tolerance: ${worst.toFixed(2)} over ${index} layers`);
+      if (process.env.AGREEMENT_VERBOSE)
+        console.log(`      worst |diff| / tolerance: ${worst.toFixed(2)} over ${index} layers`);
       // Every tfjs layer has a simulated counterpart (Flatten and the like included).
       assert.deepEqual(misses, [], `layers without a simulated RMS: ${misses.join(', ')}`);
     });
@@ -151,16 +158,25 @@ describe('agreement with tfjs (CPU backend): per-layer forward RMS', function ()
     const file = path.join(FIXTURES, 'bnStack.js');
     const model = buildSeeded(tf, file, 1);
     const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-    const probe = tf.model({ inputs: (model as unknown as { inputs: unknown }).inputs, outputs: layers.map((l) => l.output) });
+    const probe = tf.model({
+      inputs: (model as unknown as { inputs: unknown }).inputs,
+      outputs: layers.map((l) => l.output),
+    });
     const x: Tensor = tf.randomNormal([BATCH, 128], 0, 1, 'float32', 7);
     const outs = probe.predict(x) as Tensor[];
     const byName = new Map(layers.map((l, i) => [l.name, rms(outs[i])]));
     // Inference-mode BN at init: y = x / sqrt(1 + 1e-3), so bn0 keeps dense0's RMS (within 0.1%).
-    assert.ok(Math.abs((byName.get('bn0') as number) / (byName.get('dense0') as number) - 1 / Math.sqrt(1.001)) < 1e-3);
+    assert.ok(
+      Math.abs((byName.get('bn0') as number) / (byName.get('dense0') as number) - 1 / Math.sqrt(1.001)) <
+        1e-3,
+    );
     // ... while batch statistics (and the simulation) renormalise every unit to RMS ~1 after dense4.
     const sim = simLayerRms(file).rms;
     assert.ok(Math.abs((sim.get('bn4') as number) - 1) < 0.01, `sim bn4 ${sim.get('bn4')}`);
-    assert.ok((byName.get('bn4') as number) < 0.9, `predict bn4 ${byName.get('bn4')} keeps the decaying scale`);
+    assert.ok(
+      (byName.get('bn4') as number) < 0.9,
+      `predict bn4 ${byName.get('bn4')} keeps the decaying scale`,
+    );
     tf.dispose([x, ...outs]);
   });
 });

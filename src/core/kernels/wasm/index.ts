@@ -166,7 +166,11 @@ class Heap {
   }
 
   stats(): { memoryBytes: number; allocatedBytes: number; blocks: number } {
-    return { memoryBytes: this.memory.buffer.byteLength, allocatedBytes: this.allocated, blocks: this.used.size };
+    return {
+      memoryBytes: this.memory.buffer.byteLength,
+      allocatedBytes: this.allocated,
+      blocks: this.used.size,
+    };
   }
 
   private insertFree(off: number, size: number): void {
@@ -415,7 +419,21 @@ class WasmBackend implements WasmKernelBackend {
     this.arg(c, accumulate ? IN | OUT : OUT);
     const work = this.place(this.matmulWork);
     const q = this.ptr;
-    this.ex.matmul(transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0, m, n, k, q[0], transA ? m : k, q[1], transB ? k : n, q[2], n, work);
+    this.ex.matmul(
+      transA ? 1 : 0,
+      transB ? 1 : 0,
+      accumulate ? 1 : 0,
+      m,
+      n,
+      k,
+      q[0],
+      transA ? m : k,
+      q[1],
+      transB ? k : n,
+      q[2],
+      n,
+      work,
+    );
     this.finish();
     return c;
   }

@@ -11,12 +11,23 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tsKernels } from '../../../../src/core/kernels/backend';
-import { isWasmBackend, loadWasmKernels, type WasmKernelBackend } from '../../../../src/core/kernels/wasm/index';
+import {
+  isWasmBackend,
+  loadWasmKernels,
+  type WasmKernelBackend,
+} from '../../../../src/core/kernels/wasm/index';
 import { dot, fdGrad, randn } from './helpers';
 
 const root = path.resolve(__dirname, '../../../..');
 
-function lnRef64(x: ArrayLike<number>, gamma: ArrayLike<number>, beta: ArrayLike<number>, rows: number, cols: number, eps: number) {
+function lnRef64(
+  x: ArrayLike<number>,
+  gamma: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  eps: number,
+) {
   const y = new Float64Array(rows * cols);
   const mean = new Float64Array(rows);
   const rstd = new Float64Array(rows);
@@ -35,7 +46,14 @@ function lnRef64(x: ArrayLike<number>, gamma: ArrayLike<number>, beta: ArrayLike
   return { y, mean, rstd };
 }
 
-function lnBwdRef64(dy: ArrayLike<number>, x: ArrayLike<number>, gamma: ArrayLike<number>, rows: number, cols: number, eps: number) {
+function lnBwdRef64(
+  dy: ArrayLike<number>,
+  x: ArrayLike<number>,
+  gamma: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  eps: number,
+) {
   const { mean, rstd } = lnRef64(x, gamma, new Float64Array(cols), rows, cols, eps);
   const dx = new Float64Array(rows * cols);
   const dgamma = new Float64Array(cols);
@@ -61,7 +79,15 @@ function lnBwdRef64(dy: ArrayLike<number>, x: ArrayLike<number>, gamma: ArrayLik
   return { dx, dgamma, dbeta };
 }
 
-function mmRef64(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number, tA: boolean, tB: boolean) {
+function mmRef64(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+) {
   const c = new Float64Array(m * n);
   const bound = new Float64Array(m * n);
   for (let i = 0; i < m; i++)
@@ -85,11 +111,19 @@ function maxAbs(a: ArrayLike<number>): number {
   return m;
 }
 
-function assertWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: (i: number) => number, what: string): void {
+function assertWithin(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: (i: number) => number,
+  what: string,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < expected.length; i++) {
     const e = Math.abs(actual[i] - expected[i]);
-    if (!(e <= tol(i))) assert.fail(`${what}[${i}]: ${actual[i]} vs ${expected[i]} (|diff| ${e.toExponential(2)} > ${tol(i).toExponential(2)})`);
+    if (!(e <= tol(i)))
+      assert.fail(
+        `${what}[${i}]: ${actual[i]} vs ${expected[i]} (|diff| ${e.toExponential(2)} > ${tol(i).toExponential(2)})`,
+      );
   }
 }
 
@@ -100,11 +134,17 @@ describe('kernels/wasm', function () {
     this.timeout(120000);
     // A fresh checkout under plain mocha has no dist/ yet: build the kernels (what `npm run build` does).
     if (!fs.existsSync(path.join(root, 'dist', 'kernels.wasm'))) {
-      const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'buildWasm.mjs')], { cwd: root, stdio: 'inherit' });
+      const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'buildWasm.mjs')], {
+        cwd: root,
+        stdio: 'inherit',
+      });
       assert.equal(r.status, 0, 'scripts/buildWasm.mjs failed');
     }
     const b = loadWasmKernels();
-    assert.ok(b, 'loadWasmKernels() returned undefined although dist/kernels.wasm exists (no WebAssembly SIMD?)');
+    assert.ok(
+      b,
+      'loadWasmKernels() returned undefined although dist/kernels.wasm exists (no WebAssembly SIMD?)',
+    );
     assert.ok(isWasmBackend(b));
     w = b;
   });
@@ -219,7 +259,15 @@ describe('kernels/wasm', function () {
         const dy = randn(rows * cols, 22);
         const mean = new Float32Array(rows);
         const rstd = new Float32Array(rows);
-        w.layerNormForward(x, gamma, new Float32Array(cols), { rows, cols, epsilon: 1e-3 }, undefined, mean, rstd);
+        w.layerNormForward(
+          x,
+          gamma,
+          new Float32Array(cols),
+          { rows, cols, epsilon: 1e-3 },
+          undefined,
+          mean,
+          rstd,
+        );
         const got = w.layerNormBackward(dy, x, gamma, mean, rstd, { rows, cols, epsilon: 1e-3 });
         const ref = lnBwdRef64(dy, x, gamma, rows, cols, 1e-3);
         for (const k of ['dx', 'dgamma', 'dbeta'] as const) {
@@ -242,7 +290,8 @@ describe('kernels/wasm', function () {
       w.layerNormForward(x, gamma, beta, { rows, cols, epsilon: eps }, undefined, mean, rstd);
       const got = w.layerNormBackward(dy, x, gamma, mean, rstd, { rows, cols, epsilon: eps });
       // The loss in float64 (the formula), differentiated numerically: checks the kernel's calculus.
-      const loss = (xx: ArrayLike<number>, gg: ArrayLike<number>, bb: ArrayLike<number>): number => dot(dy, lnRef64(xx, gg, bb, rows, cols, eps).y);
+      const loss = (xx: ArrayLike<number>, gg: ArrayLike<number>, bb: ArrayLike<number>): number =>
+        dot(dy, lnRef64(xx, gg, bb, rows, cols, eps).y);
       const fx = fdGrad((v) => loss(v, gamma, beta), x);
       const fg = fdGrad((v) => loss(x, v, beta), gamma);
       const fb = fdGrad((v) => loss(x, gamma, v), beta);
@@ -260,13 +309,29 @@ describe('kernels/wasm', function () {
       const dy = randn(rows * cols, 53);
       const mean = new Float32Array(rows);
       const rstd = new Float32Array(rows);
-      tsKernels.layerNormForward(x, gamma, new Float32Array(cols), { rows, cols, epsilon: 1e-3 }, undefined, mean, rstd);
+      tsKernels.layerNormForward(
+        x,
+        gamma,
+        new Float32Array(cols),
+        { rows, cols, epsilon: 1e-3 },
+        undefined,
+        mean,
+        rstd,
+      );
       const t = tsKernels.layerNormBackward(dy, x, gamma, mean, rstd, { rows, cols, epsilon: 1e-3 });
       const dgamma = w.alloc(cols);
       const dbeta = new Float32Array(cols);
       const dyv = w.alloc(rows * cols);
       dyv.set(dy);
-      const got = w.layerNormBackward(dyv, x, gamma, mean, rstd, { rows, cols, epsilon: 1e-3 }, { dx: dyv, dgamma, dbeta });
+      const got = w.layerNormBackward(
+        dyv,
+        x,
+        gamma,
+        mean,
+        rstd,
+        { rows, cols, epsilon: 1e-3 },
+        { dx: dyv, dgamma, dbeta },
+      );
       assert.equal(got.dx, dyv);
       assert.equal(got.dgamma, dgamma);
       assert.equal(got.dbeta, dbeta);
@@ -304,7 +369,12 @@ describe('kernels/wasm', function () {
             const init = randn(m * n, 99);
             const acc = init.slice();
             w.matmul(a, b, { m, k, n, transA: tA, transB: tB, accumulate: true }, acc);
-            assertWithin(acc, ref.c.map((v, i) => v + init[i]), (i) => 1e-5 * (ref.bound[i] + Math.abs(init[i])) + 1e-30, '+=');
+            assertWithin(
+              acc,
+              ref.c.map((v, i) => v + init[i]),
+              (i) => 1e-5 * (ref.bound[i] + Math.abs(init[i])) + 1e-30,
+              '+=',
+            );
           });
         }
       }
@@ -352,7 +422,10 @@ describe('kernels/wasm', function () {
       big[big.length - 1] = 1;
       w.free(big);
       const again = w.alloc(16);
-      assert.ok(again.every((v) => v === 0), 'zero-filled');
+      assert.ok(
+        again.every((v) => v === 0),
+        'zero-filled',
+      );
       w.free(again);
       w.free(a);
       assert.equal(w.stats().blocks, before.blocks);
@@ -364,13 +437,29 @@ describe('kernels/wasm', function () {
       w.freeAll();
       assert.ok(w.stats().blocks <= 1);
       // Still usable afterwards.
-      const y = w.layerNormForward(new Float32Array([1, 2, 3]), new Float32Array([1, 1, 1]), new Float32Array(3), { rows: 1, cols: 3, epsilon: 0 });
+      const y = w.layerNormForward(
+        new Float32Array([1, 2, 3]),
+        new Float32Array([1, 1, 1]),
+        new Float32Array(3),
+        { rows: 1, cols: 3, epsilon: 0 },
+      );
       assertWithin(y, [-1.224744871, 0, 1.224744871], () => 1e-5, 'after freeAll');
     });
 
     it('rejects wrong lengths (internal bug) instead of reading out of bounds', () => {
-      assert.throws(() => w.matmul(new Float32Array(5), new Float32Array(6), { m: 2, k: 3, n: 2 }), RangeError);
-      assert.throws(() => w.layerNormForward(new Float32Array(5), new Float32Array(3), new Float32Array(3), { rows: 2, cols: 3, epsilon: 0 }), RangeError);
+      assert.throws(
+        () => w.matmul(new Float32Array(5), new Float32Array(6), { m: 2, k: 3, n: 2 }),
+        RangeError,
+      );
+      assert.throws(
+        () =>
+          w.layerNormForward(new Float32Array(5), new Float32Array(3), new Float32Array(3), {
+            rows: 2,
+            cols: 3,
+            epsilon: 0,
+          }),
+        RangeError,
+      );
     });
   });
 });
