@@ -99,7 +99,11 @@ export function arrayProp(ev: Evaluator, arr: ArrayVal, key: string): Value {
     if (Number.isInteger(i)) return arr.items[i];
   }
   const m = ARRAY_METHODS[key];
-  if (m) return b(key, (_t, args, node) => m(ev, arr, args, node));
+  if (m)
+    return b(key, (_t, args, node) => {
+      ev.charge(arr.items.length, node);
+      return m(ev, arr, args, node);
+    });
   if (key === 'then')
     return b('then', (_t, args, node) => (args[0] ? ev.callValue(args[0], undefined, [arr], node) : arr));
   if (key === 'catch' || key === 'finally') return b(key, () => arr);

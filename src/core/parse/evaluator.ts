@@ -195,6 +195,19 @@ export class Evaluator {
   /** Step count at which the builder being analysed on its own (roots.ts) stops. */
   stepCap = Infinity;
 
+  /**
+   * Charges bulk work done in one step (copying or scanning `n` array elements) to the step budget, so a loop
+   * that copies a large array each iteration is stopped by maxEvalSteps / parseTimeMs like any other.
+   */
+  charge(n: number, node: TS.Node | undefined): void {
+    if (n < 64 || !node) return;
+    const before = this.steps;
+    this.steps += n >> 4;
+    // Crossing a multiple of 1024 runs the periodic checks (time, cancellation) in tick.
+    if (this.steps >> 10 !== before >> 10) this.steps = (this.steps | 1023) - 1;
+    this.tick(node);
+  }
+
   private tick(node: TS.Node): void {
     const s = ++this.steps;
     if (s > this.limits.maxEvalSteps)
@@ -1541,7 +1554,10 @@ export class Evaluator {
       if (a.kind === this.K.SpreadElement) {
         const v = this.ev((a as TS.SpreadElement).expression);
         const items = iterableItems(this, v);
-        if (items) out.push(...items);
+        if (items) {
+          this.charge(items.length, a);
+          for (const x of items) out.push(x);
+        }
         else out.push(v);
       } else out.push(this.ev(a));
     }
@@ -1631,8 +1647,10 @@ export class Evaluator {
     const v = n.expression ? this.ev(n.expression) : undefined;
     if (n.asteriskToken) {
       const items = iterableItems(this, v);
-      if (items) out.push(...items);
-      else
+      if (items) {
+        this.charge(items.length, n);
+        for (const x of items) out.push(x);
+      } else
         this.note(
           'assumption',
           `yield* of ${v instanceof UnknownVal ? v.label : 'a value that is not an array'}: left out.`,
@@ -2145,6 +2163,7 @@ export class Evaluator {
         const v = this.ev((el as TS.SpreadElement).expression);
         const it = iterableItems(this, v);
         if (it) {
+          this.charge(it.length, el);
           if (arrayRoom(this, items.length, it.length, el)) for (const x of it) items.push(x);
         } else {
           this.note(

@@ -307,16 +307,33 @@ describe('parse/evaluator: array bounds', () => {
   it('stops arrays that double in a loop with a limit note', () => {
     const src = [
       "import * as tf from '@tensorflow/tfjs';",
+      'export const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });',
       'let a = [1];',
       'for (let i = 0; i < 60; i++) a.push(...a);',
       'let b = [1];',
       'for (let i = 0; i < 60; i++) b = [...b, ...b];',
-      'export const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });',
     ].join('\n');
     const t0 = Date.now();
-    const r = parseSource('/x/arrays.ts', src);
+    // A large step budget: the array cap, not the budget, must stop the doubling.
+    const r = parseSource('/x/arrays.ts', src, { limits: { maxEvalSteps: 1e9 } });
     assert.ok(Date.now() - t0 < 20_000);
     assert.equal(r.graphs.length, 1);
     assert.ok(r.notes.some((n) => n.kind === 'limit' && /array grew past/.test(n.message)));
+  });
+
+  it('charges copies of large arrays to the step budget', () => {
+    const src = [
+      "import * as tf from '@tensorflow/tfjs';",
+      'export const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });',
+      'let big = [1];',
+      'for (let i = 0; i < 19; i++) big = big.concat(big);',
+      'let n = 0;',
+      'for (let i = 0; i < 10000; i++) { const copy = [...big]; n += copy.length; }',
+    ].join('\n');
+    const t0 = Date.now();
+    const r = parseSource('/x/copies.ts', src);
+    assert.ok(Date.now() - t0 < 20_000);
+    assert.equal(r.graphs.length, 1);
+    assert.ok(r.notes.some((n) => n.kind === 'limit' && /maxEvalSteps/.test(n.message)));
   });
 });
