@@ -1557,8 +1557,7 @@ export class Evaluator {
         if (items) {
           this.charge(items.length, a);
           for (const x of items) out.push(x);
-        }
-        else out.push(v);
+        } else out.push(v);
       } else out.push(this.ev(a));
     }
     return out;
