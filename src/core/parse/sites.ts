@@ -58,39 +58,30 @@ export function ensureParents(mod: ModuleInfo, target: TS.Node): void {
   }
 }
 
-const spanCache = new WeakMap<TS.Node, Span>();
-
-/** The span of a node (cached: a factory call in a loop is asked for its span once per iteration). */
+/** The span of a node (cached per file: a factory call in a loop is asked for its span once per iteration). */
 export function spanOf(mod: ModuleInfo, node: TS.Node): Span {
-  let s = spanCache.get(node);
-  if (!s || s.file !== mod.path) {
+  const cache = (mod.spans ??= new Map());
+  let s = cache.get(node);
+  if (!s) {
     s = { file: mod.path, start: positionAt(mod, node.getStart(mod.sf)), end: positionAt(mod, node.end) };
-    spanCache.set(node, s);
+    cache.set(node, s);
   }
   return s;
 }
 
-/** Sites per node and layers namespace (a statement in a loop is asked once per iteration). */
-interface SiteEntry {
-  mod: ModuleInfo;
-  ns: string | undefined;
-  site: CodeSite | undefined;
-}
-const creationCache = new WeakMap<TS.Node, SiteEntry>();
-const addCache = new WeakMap<TS.Node, SiteEntry>();
-const applyCache = new WeakMap<TS.Node, SiteEntry>();
-
+/** Sites per node, kind and layers namespace (a statement in a loop is asked once per iteration). */
 function cachedSite(
-  cache: WeakMap<TS.Node, SiteEntry>,
+  kind: string,
   node: TS.Node,
   mod: ModuleInfo,
   ns: string | undefined,
   make: () => CodeSite | undefined,
 ): CodeSite | undefined {
+  const cache = (mod.sites ??= new Map());
   const c = cache.get(node);
-  if (c && c.mod === mod && c.ns === ns) return c.site;
+  if (c && c.kind === kind && c.ns === ns) return c.site;
   const site = make();
-  cache.set(node, { mod, ns, site });
+  cache.set(node, { kind, ns, site });
   return site;
 }
 
@@ -193,7 +184,7 @@ export function outerExpression(node: TS.Node): { outer: TS.Node; parent: TS.Nod
 
 /** The site of a layer factory call / `new X()`: an array element, or 'other'. */
 export function creationSite(mod: ModuleInfo, node: TS.Node, layersNamespace: string | undefined): CodeSite {
-  return cachedSite(creationCache, node, mod, layersNamespace, () =>
+  return cachedSite('creation', node, mod, layersNamespace, () =>
     makeCreationSite(mod, node, layersNamespace),
   ) as CodeSite;
 }
@@ -220,7 +211,7 @@ export function addCallSite(
   call: TS.Node,
   layersNamespace: string | undefined,
 ): CodeSite | undefined {
-  return cachedSite(addCache, call, mod, layersNamespace, () => makeAddCallSite(mod, call, layersNamespace));
+  return cachedSite('add', call, mod, layersNamespace, () => makeAddCallSite(mod, call, layersNamespace));
 }
 
 function makeAddCallSite(
@@ -248,9 +239,7 @@ export function applyCallSite(
   call: TS.CallExpression,
   layersNamespace: string | undefined,
 ): CodeSite | undefined {
-  return cachedSite(applyCache, call, mod, layersNamespace, () =>
-    makeApplyCallSite(mod, call, layersNamespace),
-  );
+  return cachedSite('apply', call, mod, layersNamespace, () => makeApplyCallSite(mod, call, layersNamespace));
 }
 
 function makeApplyCallSite(

@@ -89,6 +89,9 @@ export interface ModuleInfo {
   state: 'evaluating' | 'done';
   /** How this file reaches `tf.layers` ('tf.layers', 'layers', 'L'), computed on first need. */
   layersNs?: string | null;
+  /** Spans and code sites of this file's nodes (sites.ts), per parse: plain maps, gone with the module. */
+  spans?: Map<TS.Node, Span>;
+  sites?: Map<TS.Node, { kind: string; ns: string | undefined; site: CodeSite | undefined }>;
 }
 
 export type FunctionDecl = TS.FunctionLikeDeclaration;
