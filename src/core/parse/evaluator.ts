@@ -380,7 +380,7 @@ export class Evaluator {
     const ts = this.ts;
     let sf: TS.SourceFile;
     try {
-      sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+      sf = ts.createSourceFile(path, text, sourceFileOptions(), false, scriptKindFor(path));
     } catch {
       // The TypeScript parser itself overflows the stack on pathologically nested code.
       this.modules.set(path, null);
@@ -2224,6 +2224,12 @@ export class Evaluator {
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/** Parse options: latest syntax, no JSDoc (types in comments change nothing the analysis reads). */
+export function sourceFileOptions(): TS.CreateSourceFileOptions {
+  const ts = getTs();
+  return { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
 }
 
 export function scriptKindFor(path: string): TS.ScriptKind {

@@ -11,7 +11,7 @@ import type { SourceFile } from 'typescript';
 import type { Limits } from '../limits';
 import type { ParseOptions, ParseResult } from './types';
 import { getTs } from './tsLoader';
-import { Cancelled, Evaluator, LimitHit, scriptKindFor } from './evaluator';
+import { Cancelled, Evaluator, LimitHit, scriptKindFor, sourceFileOptions } from './evaluator';
 import { analyseUncalled } from './roots';
 import { GraphAssembler, type BuildContext } from './graphBuilder';
 import { analyseCustomLayer } from './customLayer';
@@ -77,7 +77,7 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
   const ts = getTs();
   let sf: SourceFile;
   try {
-    sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+    sf = ts.createSourceFile(path, text, sourceFileOptions(), false, scriptKindFor(path));
   } catch (e) {
     // The TypeScript parser overflows the stack on pathologically nested code (thousands of levels).
     result.errors.push({
