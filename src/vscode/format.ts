@@ -151,7 +151,10 @@ export function layersAt(report: FileReport, file: string, line: number, charact
   if (!best) return undefined;
   const { modelIndex, span } = best;
   const model = report.models[modelIndex];
-  return { model, modelIndex, layers: model.layers.filter((l) => l.span && sameSpan(l.span, span)) };
+  const here = model.layers.filter((l) => l.span && sameSpan(l.span, span));
+  // `inputShape` on the first layer implies an InputLayer with the same span: show the layer itself
+  const real = here.filter((l) => l.className !== 'InputLayer');
+  return { model, modelIndex, layers: real.length ? real : here };
 }
 
 export function sameSpan(a: Span, b: Span): boolean {
@@ -182,10 +185,13 @@ export function layerHoverMarkdown(hit: LayerHit, written: string[] | undefined)
   const out: string[] = [];
   out.push(`**${escapeMd(layer.className)}** \`${layer.name.replace(/`/g, "'")}\`${count > 1 ? ` and ${count - 1} more made here (${count} layers)` : ''} · model \`${hit.model.name.replace(/`/g, "'")}\``);
   out.push('');
-  const keys = Object.keys(layer.config).filter((k) => k !== 'name' && k !== 'trainable');
+  const writtenSet = written ? new Set(written) : undefined;
+  // what the user wrote first, then the tfjs defaults it inherits
+  const keys = Object.keys(layer.config)
+    .filter((k) => k !== 'name' && k !== 'trainable')
+    .sort((a, b) => Number(writtenSet ? !writtenSet.has(a) : 0) - Number(writtenSet ? !writtenSet.has(b) : 0));
   if (keys.length) {
     out.push('| option | value | |', '|---|---|---|');
-    const writtenSet = written ? new Set(written) : undefined;
     for (const k of keys) {
       const isDefault = writtenSet ? !writtenSet.has(k) : false;
       out.push(`| ${escapeMd(k)} | \`${formatConfigValue(layer.config[k]).replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${isDefault ? '*tfjs default*' : ''} |`);

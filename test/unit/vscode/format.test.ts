@@ -111,6 +111,9 @@ describe('editor formatting', () => {
     assert.equal(layersAt(report, '/w/m.ts', 6, 0), undefined);
     assert.equal(layersAt(report, '/w/other.ts', 5, 10), undefined);
     assert.deepEqual(layersAt(report, '/w/m.ts', 7, 30)?.layers.map((l) => l.id), ['n3']);
+    // an InputLayer implied by inputShape shares the first layer's span: the layer itself is shown
+    const withInput: FileReport = { ...report, models: [model({ layers: [layer('n0', loop, { className: 'InputLayer', kind: 'input' }), layer('n1', loop)] })] };
+    assert.deepEqual(layersAt(withInput, '/w/m.ts', 5, 10)?.layers.map((l) => l.id), ['n1']);
   });
 
   it('hover marks tfjs defaults and shows simulated scales', () => {
@@ -123,6 +126,7 @@ describe('editor formatting', () => {
     assert.match(md, /forward RMS \*\*2\.50e5\*\*/);
     assert.match(md, /gradient RMS \*\*1\.00e-4\*\*/);
     assert.match(md, /dead units 50%/);
+    assert.ok(md.indexOf('| units |') < md.indexOf('| kernelInitializer |'), 'written options come first');
     assert.match(layerHoverMarkdown({ model: model(), modelIndex: 0, layers: [layer('n1')] }, undefined), /Not simulated yet/);
   });
 
