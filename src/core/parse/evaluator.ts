@@ -761,6 +761,10 @@ export class Evaluator {
       this.defineEnum(n as TS.EnumDeclaration);
       return undefined;
     };
+    S[K.ModuleDeclaration] = (n) => {
+      this.defineNamespace(n as TS.ModuleDeclaration);
+      return undefined;
+    };
     S[K.ImportDeclaration] = (n) => {
       this.execImport(n as TS.ImportDeclaration);
       return undefined;
@@ -1270,6 +1274,51 @@ export class Evaluator {
     }
   }
 
+  /** `namespace A { export function f() {} }` (and `namespace A.B`): an object of the exported members. */
+  private defineNamespace(d: TS.ModuleDeclaration): void {
+    const ts = this.ts;
+    if (!ts.isIdentifier(d.name) || ts.getModifiers(d)?.some((m) => m.kind === this.K.DeclareKeyword)) return;
+    const existing = this.env.lookup(d.name.text)?.value;
+    const ns = existing instanceof ObjectVal && !existing.cls ? existing : new ObjectVal();
+    this.env.declare(d.name.text, ns);
+    const body = d.body;
+    if (!body) return;
+    const saved = this.env;
+    this.env = new Env(saved, true);
+    try {
+      if (ts.isModuleDeclaration(body)) {
+        this.defineNamespace(body);
+        const inner = this.env.vars.get(body.name.text);
+        if (inner) ns.props.set(body.name.text, inner.value);
+        return;
+      }
+      if (!ts.isModuleBlock(body)) return;
+      this.hoist(body.statements, this.env, this.mod);
+      for (const st of body.statements) {
+        this.exec(st);
+        const exported =
+          ts.canHaveModifiers(st) && ts.getModifiers(st)?.some((m) => m.kind === this.K.ExportKeyword);
+        if (!exported) continue;
+        const names = ts.isVariableStatement(st)
+          ? st.declarationList.declarations.flatMap((x) => boundNames(ts, x.name))
+          : (ts.isFunctionDeclaration(st) ||
+                ts.isClassDeclaration(st) ||
+                ts.isEnumDeclaration(st) ||
+                ts.isModuleDeclaration(st)) &&
+              st.name &&
+              ts.isIdentifier(st.name)
+            ? [st.name.text]
+            : [];
+        for (const n of names) {
+          const b = this.env.vars.get(n);
+          if (b) ns.props.set(n, b.value);
+        }
+      }
+    } finally {
+      this.env = saved;
+    }
+  }
+
   private defineEnum(d: TS.EnumDeclaration): void {
     const o = new ObjectVal();
     let next = 0;
@@ -1732,9 +1781,20 @@ export class Evaluator {
     return new ArrayVal(out);
   }
 
+  /** Functions whose text mentions `arguments` (they get an `arguments` array). */
+  private readonly usesArguments = new Map<TS.Node, boolean>();
+
   private bindParams(fn: FunctionVal, args: Value[], env: Env, root: boolean): void {
     const ts = this.ts;
     const params = fn.decl.parameters;
+    if (fn.decl.kind !== this.K.ArrowFunction) {
+      let uses = this.usesArguments.get(fn.decl);
+      if (uses === undefined) {
+        uses = fn.mod.text.slice(fn.decl.pos, fn.decl.end).includes('arguments');
+        this.usesArguments.set(fn.decl, uses);
+      }
+      if (uses) env.declare('arguments', new ArrayVal(args.slice()));
+    }
     let ai = 0;
     for (const p of params) {
       if (ts.isIdentifier(p.name) && p.name.text === 'this') continue;

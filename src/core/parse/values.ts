@@ -152,9 +152,16 @@ export class BuiltinVal {
 
 /** `tf`, `tf.layers`, `tf.layers.dense`, `tf.initializers.heUniform`: a path into the tfjs API. */
 export class TfRef {
+  private kids?: Map<string, TfRef>;
   constructor(readonly path: readonly string[]) {}
   child(key: string): TfRef {
-    return new TfRef([...this.path, key]);
+    const kids = (this.kids ??= new Map());
+    let k = kids.get(key);
+    if (!k) {
+      k = new TfRef([...this.path, key]);
+      kids.set(key, k);
+    }
+    return k;
   }
 }
 

@@ -227,6 +227,27 @@ do { m.add(tf.layers.dense({ units: 100 + k })); k++; } while (k < 2);
     );
   });
 
+  it('evaluates TypeScript namespaces (nested, exported members) and the arguments object', () => {
+    assert.deepEqual(
+      unitsOf(`
+namespace Models {
+  const WIDTH = 12;
+  export function mlp() {
+    const depth = arguments.length > 0 ? arguments[0] : 2;
+    const m = tf.sequential();
+    for (let i = 0; i < depth; i++) m.add(tf.layers.dense({ units: WIDTH + i, inputShape: [4] }));
+    return m;
+  }
+  export namespace Deep {
+    export const N = 3;
+  }
+}
+export const net = Models.mlp(Models.Deep.N);
+`),
+      [12, 13, 14],
+    );
+  });
+
   it('evaluates try/catch/finally, switch fall-through and JSON round trips', () => {
     assert.deepEqual(
       unitsOf(`
