@@ -194,6 +194,17 @@ export function analyseCustomLayer(
         );
       }
     }
+    const cos = ev.findMethod(st.cls, 'computeOutputShape');
+    if (cos && inputShapes.length && inputShapes.every((x) => x)) {
+      const arg: Value = arity === 1 ? shapeValue(inputShapes[0]) : new ArrayVal(inputShapes.map(shapeValue));
+      let out: Value;
+      guard(() => {
+        out = ev.callFunction(cos, inst, [arg], undefined);
+      }, 'computeOutputShape()');
+      if (out instanceof ArrayVal && out.items.every((d) => d === null || typeof d === 'number')) {
+        st.outputShape = out.items as (number | null)[];
+      }
+    }
     const info: CustomLayerInfo = {
       userClass,
       weights: [...st.weights, ...subWeights],

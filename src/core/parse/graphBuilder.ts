@@ -204,7 +204,9 @@ export class GraphAssembler {
       if (custom.body) {
         const outId = custom.body.outputs[0];
         shape = custom.body.nodes.find((n) => n.id === outId)?.outputShape;
-      } else if (!custom.opaque && inShapes[0]) shape = inShapes[0];
+      }
+      shape ??= layer.custom.outputShape;
+      if (!shape && !custom.opaque && !custom.body && inShapes[0]) shape = inShapes[0];
     } else shape = inferShape(layer.className, layer.config, inShapes);
     if (shape) node.outputShape = shape.slice();
     this.shapes.set(id, shape);

@@ -174,6 +174,8 @@ export interface CustomLayerState {
   /** Computed on first assembly (build + call evaluated once). */
   info?: CustomLayerInfo;
   analysing?: boolean;
+  /** What the class's computeOutputShape returns for the first application's input shapes (when numeric). */
+  outputShape?: (number | null)[];
 }
 
 /** A layer object: the result of `tf.layers.dense({...})`, or the tfjs side of a custom layer instance. */

@@ -145,6 +145,7 @@ describe('parse/source: real-world style files', () => {
     assert.ok(z?.custom);
     assert.equal(z.inputs.length, 2);
     assert.equal(z.custom.opaque, true);
+    assert.deepEqual(z.outputShape, [null, 2], 'from the class computeOutputShape (inputShape[0])');
     assert.equal(weightedCount(enc), 3, 'a custom layer without weights is not weighted');
     const vae = graphNamed(result, 'model');
     assertTopological(vae);
