@@ -1796,6 +1796,8 @@ export class Evaluator {
       if (uses) env.declare('arguments', new ArrayVal(args.slice()));
     }
     let ai = 0;
+    const defaults: string[] = [];
+    let firstDefault: TS.Node | undefined;
     for (const p of params) {
       if (ts.isIdentifier(p.name) && p.name.text === 'this') continue;
       const i = ai++;
@@ -1808,11 +1810,8 @@ export class Evaluator {
       if (v === undefined && p.initializer) {
         v = this.ev(p.initializer);
         if (root) {
-          this.note(
-            'assumption',
-            `${fn.name || 'This function'} is not called with arguments in this file: parameter ${pname} assumed to be its default ${this.snippet(p.initializer, 40)}.`,
-            p,
-          );
+          defaults.push(`${pname} = ${this.snippet(p.initializer, 40)}`);
+          firstDefault ??= p;
         }
       } else if (v === undefined && root) {
         // Dependency injection (`function build(tf, depth)`): a parameter called tf is the tfjs namespace.
@@ -1847,6 +1846,13 @@ export class Evaluator {
       ) {
         this.setProp(this.frame.thisVal, p.name.text, v);
       }
+    }
+    if (defaults.length && firstDefault) {
+      this.note(
+        'assumption',
+        `${fn.name || 'This function'} is not called with arguments in this file: analysed with its default${defaults.length > 1 ? 's' : ''} ${defaults.join(', ')}.`,
+        firstDefault,
+      );
     }
   }
 
