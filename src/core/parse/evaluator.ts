@@ -915,6 +915,7 @@ export class Evaluator {
       }
       let x: Value = items ? items[i] : this.getProp(v, String(i), el);
       x = this.applyDefault(x, el.initializer, `[${i}]`, el);
+      if (ts.isIdentifier(el.name)) this.nameValue(x, el.name.text);
       this.bindPattern(el.name, x, env, mutable);
     });
   }

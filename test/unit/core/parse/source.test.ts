@@ -306,6 +306,28 @@ describe('parse/source: functional models', () => {
 });
 
 describe('parse/source: helpers, instances, classes', () => {
+  it('names instances destructured from a builder result (arrays and objects)', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+function pair(n) {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: n, inputShape: [n] })] });
+  const other = tf.sequential({ layers: [tf.layers.dense({ units: n + 1, inputShape: [n] })] });
+  return [model, other];
+}
+function boxed(n) {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: n, inputShape: [n] })] });
+  return { model, steps: 3 };
+}
+const [encoder, decoder] = pair(4);
+const { model: critic } = boxed(2);
+`;
+    const r = parseSource('/x/destructure.ts', src);
+    assert.deepEqual(
+      r.graphs.map((g) => g.name),
+      ['encoder', 'decoder', 'critic'],
+    );
+  });
+
   it('analyses each call of a builder as its own model, named after its variable, without duplicates', () => {
     const { result } = parseFixture('helpers.ts');
     const names = result.graphs.map((g) => g.name).sort();
