@@ -2195,18 +2195,60 @@ export class Evaluator {
     const t = truthy(c);
     if (t === true) return this.ev(n.whenTrue);
     if (t === false) return this.ev(n.whenFalse);
-    const a = this.ev(n.whenTrue);
-    const b = this.ev(n.whenFalse);
-    if (strictEquals(a, b) === true) return a;
     const label = (c as UnknownVal).label;
-    if (isPlainData(a) && isPlainData(b))
-      return new UnknownVal(`\`${this.snippet(n, 60)}\` (depends on ${label})`);
+    // Both branches are evaluated only when that has no side effects (no calls, no assignments): a value
+    // that depends on the condition is then unknown. Otherwise the `true` branch is taken, with a note.
+    if (this.isPure(n.whenTrue) && this.isPure(n.whenFalse)) {
+      const a = this.ev(n.whenTrue);
+      const b = this.ev(n.whenFalse);
+      if (strictEquals(a, b) === true) return a;
+      if (isPlainData(a) && isPlainData(b))
+        return new UnknownVal(`\`${this.snippet(n, 60)}\` (depends on ${label})`);
+    }
+    const a = this.ev(n.whenTrue);
     this.note(
       'assumption',
       `Condition \`${this.snippet(n.condition, 50)}\` depends on ${label}, not known statically: assumed true.`,
       n.condition,
     );
     return a;
+  }
+
+  /** No calls, `new`, assignments or ++/-- in the expression (a small syntactic check; large expressions: no). */
+  private isPure(e: TS.Node): boolean {
+    const ts = this.ts;
+    const K = this.K;
+    let budget = 64;
+    const visit = (x: TS.Node): boolean => {
+      if (--budget < 0) return false;
+      switch (x.kind) {
+        case K.CallExpression:
+        case K.NewExpression:
+        case K.TaggedTemplateExpression:
+        case K.PrefixUnaryExpression:
+        case K.PostfixUnaryExpression:
+        case K.ArrowFunction:
+        case K.FunctionExpression:
+        case K.ClassExpression:
+        case K.AwaitExpression:
+        case K.YieldExpression:
+        case K.DeleteExpression:
+          return x.kind === K.PrefixUnaryExpression
+            ? (x as TS.PrefixUnaryExpression).operator !== K.PlusPlusToken &&
+                (x as TS.PrefixUnaryExpression).operator !== K.MinusMinusToken &&
+                visit((x as TS.PrefixUnaryExpression).operand)
+            : false;
+        case K.BinaryExpression: {
+          const op = (x as TS.BinaryExpression).operatorToken.kind;
+          if (op >= K.FirstAssignment && op <= K.LastAssignment) return false;
+          break;
+        }
+        default:
+          break;
+      }
+      return !ts.forEachChild(x, (c) => (visit(c) ? undefined : true));
+    };
+    return visit(e);
   }
 
   private evalTemplate(n: TS.TemplateExpression): Value {

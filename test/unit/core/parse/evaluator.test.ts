@@ -57,6 +57,26 @@ export function build(prefix) {
     );
   });
 
+  it('a ternary on an unknown condition: unknown data, or the true branch alone when branches have effects', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+export function build(deep) {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 4, inputShape: [4], activation: deep ? 'relu' : 'tanh' }));
+  deep ? m.add(tf.layers.dense({ units: 8 })) : m.add(tf.layers.dense({ units: 2 }));
+  return m;
+}
+`;
+    const g = parseSource('/x/ternary.ts', src).graphs[0];
+    assert.equal(g.nodes[1].written.activation, '<unknown>');
+    assert.deepEqual(
+      g.nodes.slice(2).map((n) => n.config.units),
+      [8],
+      'only one branch ran',
+    );
+    assert.ok(g.notes.some((n) => /assumed true/.test(n.message)));
+  });
+
   it('analyses each call site with known arguments instead of assuming', () => {
     const src = `
 import * as tf from '@tensorflow/tfjs';
