@@ -711,7 +711,22 @@ export class Evaluator {
     const S = this.stmtH;
     S[K.Block] = (n) => this.execBlock(n, (n as TS.Block).statements);
     S[K.ExpressionStatement] = (n) => {
-      this.ev((n as TS.ExpressionStatement).expression);
+      const e = (n as TS.ExpressionStatement).expression;
+      // `cond && model.add(...)` as a statement is an `if`: an unknown condition is assumed true, as for `if`.
+      if (ts.isBinaryExpression(e) && e.operatorToken.kind === K.AmpersandAmpersandToken) {
+        const c = this.ev(e.left);
+        const t = truthy(c);
+        if (t === undefined) {
+          this.note(
+            'assumption',
+            `Condition \`${this.snippet(e.left, 60)}\` depends on ${(c as UnknownVal).label}, not known statically: assumed true.`,
+            e.left,
+          );
+        }
+        if (t !== false) this.ev(e.right);
+        return undefined;
+      }
+      this.ev(e);
       return undefined;
     };
     S[K.VariableStatement] = (n) => {

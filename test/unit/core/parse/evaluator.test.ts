@@ -64,15 +64,16 @@ export function build(deep) {
   const m = tf.sequential();
   m.add(tf.layers.dense({ units: 4, inputShape: [4], activation: deep ? 'relu' : 'tanh' }));
   deep ? m.add(tf.layers.dense({ units: 8 })) : m.add(tf.layers.dense({ units: 2 }));
+  deep && m.add(tf.layers.layerNormalization());
   return m;
 }
 `;
     const g = parseSource('/x/ternary.ts', src).graphs[0];
     assert.equal(g.nodes[1].written.activation, '<unknown>');
     assert.deepEqual(
-      g.nodes.slice(2).map((n) => n.config.units),
-      [8],
-      'only one branch ran',
+      g.nodes.slice(2).map((n) => n.config.units ?? n.className),
+      [8, 'LayerNormalization'],
+      'only one branch ran; `deep && ...` as a statement is an if',
     );
     assert.ok(g.notes.some((n) => /assumed true/.test(n.message)));
   });
