@@ -21,7 +21,7 @@ import { REPORT_VERSION, type AnalysisReport, type FileReport } from '../core/re
 import { readSettings } from './config';
 import { toRange, toWorkspaceEdit } from './convert';
 import { findFix, sameFinding } from './fixes';
-import { effectiveProfile, type LensSettings } from './settings';
+import { effectiveProfile, SETTINGS_SECTION, type LensSettings } from './settings';
 import { isAnalysedLanguage, mentionsTfjs } from './textCheck';
 import type { Profile, WrittenKeys } from './worker/protocol';
 import { AnalysisWorkerClient, type Job } from './worker/workerClient';
@@ -75,7 +75,14 @@ export class AnalysisService implements vscode.Disposable {
     readonly docsBase: string,
     /** The extension's version, for the report's `tool` field. */
     readonly toolVersion: string,
-  ) {}
+  ) {
+    // registered before every feature's own listener, so they all read the new settings
+    this.configSub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SETTINGS_SECTION)) this.settingsCache = undefined;
+    });
+  }
+
+  private readonly configSub: vscode.Disposable;
 
   get settings(): LensSettings {
     return (this.settingsCache ??= readSettings());
@@ -269,6 +276,7 @@ export class AnalysisService implements vscode.Disposable {
     this.jobs.clear();
     this.client?.dispose();
     this.client = undefined;
+    this.configSub.dispose();
     this.updateEmitter.dispose();
     this.busyEmitter.dispose();
   }
