@@ -357,7 +357,7 @@ describe('parse/evaluator: array bounds', () => {
     ].join('\n');
     const t0 = Date.now();
     // A large step budget: the array cap, not the budget, must stop the doubling.
-    const r = parseSource('/x/arrays.ts', src, { limits: { maxEvalSteps: 1e9 } });
+    const r = parseSource('/x/arrays.ts', src, { limits: { maxEvalSteps: 1e9, parseTimeMs: 120_000 } });
     assert.ok(Date.now() - t0 < 20_000);
     assert.equal(r.graphs.length, 1);
     assert.ok(r.notes.some((n) => n.kind === 'limit' && /array grew past/.test(n.message)));
@@ -373,7 +373,8 @@ describe('parse/evaluator: array bounds', () => {
       'for (let i = 0; i < 10000; i++) { const copy = [...big]; n += copy.length; }',
     ].join('\n');
     const t0 = Date.now();
-    const r = parseSource('/x/copies.ts', src);
+    // A long time budget: the step budget must be what stops it (machine load must not change the outcome).
+    const r = parseSource('/x/copies.ts', src, { limits: { parseTimeMs: 120_000 } });
     assert.ok(Date.now() - t0 < 20_000);
     assert.equal(r.graphs.length, 1);
     assert.ok(r.notes.some((n) => n.kind === 'limit' && /maxEvalSteps/.test(n.message)));
