@@ -297,7 +297,7 @@ export function buildModel() {
 }
 `;
     const r = parseSource('/x/runaway.ts', src, {
-      limits: { maxEvalSteps: 400_000, maxLoopIterations: 1e9 },
+      limits: { maxEvalSteps: 400_000, maxLoopIterations: 1e9, parseTimeMs: 120_000 },
     });
     assert.equal(r.graphs.length, 1);
     assert.equal(r.graphs[0].builder, 'buildModel');
