@@ -45,6 +45,18 @@ import {
 import { TfApi } from './tfjsApi';
 import { resolveImport, isTfjsModule } from './modules';
 
+/** Array methods that iterate a callback: on an unknown receiver they run an assumed number of times. */
+const UNKNOWN_ARRAY_METHODS = new Set([
+  'forEach',
+  'map',
+  'flatMap',
+  'filter',
+  'reduce',
+  'some',
+  'every',
+  'find',
+]);
+
 /** Longest string the evaluator builds (names and keys are short; a doubling loop must not eat memory). */
 const MAX_STRING = 100_000;
 
@@ -1120,7 +1132,7 @@ export class Evaluator {
           s.expression,
         );
         const label0 = iterable instanceof UnknownVal ? iterable.label : this.snippet(s.expression, 40);
-        items = Array.from({ length: n }, (_, i) => new UnknownVal(`element ${i} of ${label0}`));
+        items = Array.from({ length: n }, () => new UnknownVal(`an element of ${label0}`));
         this.assumedDepth++;
         try {
           return this.iterateItems(s, items, label);
@@ -1144,10 +1156,7 @@ export class Evaluator {
           o,
           s.expression,
         );
-        keys = Array.from(
-          { length: n },
-          (_, i) => new UnknownVal(`key ${i} of ${this.snippet(s.expression, 40)}`),
-        );
+        keys = Array.from({ length: n }, () => new UnknownVal(`a key of ${this.snippet(s.expression, 40)}`));
         this.assumedDepth++;
         try {
           return this.iterateItems(s, keys, label);
@@ -1415,7 +1424,11 @@ export class Evaluator {
     if (typeof o === 'string' || typeof o === 'number' || typeof o === 'boolean')
       return primitiveProp(this, o, key);
     if (o instanceof TfRef) return o.child(key);
-    if (o instanceof UnknownVal) return new UnknownVal(`${o.label}.${key}`);
+    if (o instanceof LazyImport) return this.getProp(o.get(), key, node);
+    if (o instanceof UnknownVal) {
+      if (UNKNOWN_ARRAY_METHODS.has(key)) return this.unknownArrayMethod(o, key);
+      return new UnknownVal(`${o.label}.${key}`);
+    }
     if (o instanceof BuiltinVal) {
       const st = builtinStatic(o, key);
       if (st !== undefined) return st;
@@ -1435,6 +1448,26 @@ export class Evaluator {
       );
     }
     return undefined;
+  }
+
+  /**
+   * `unknown.forEach(cb)` / `.map(cb)` ...: an array whose length is not known, iterated an assumed number of
+   * times (as a for..of over it would be), with unknown elements, so the callback's layers are found.
+   */
+  private unknownArrayMethod(o: UnknownVal, key: string): BuiltinVal {
+    return new BuiltinVal(key, (_t, args, node) => {
+      const cb = args[0];
+      if (!(cb instanceof FunctionVal || cb instanceof BuiltinVal) || !node)
+        return new UnknownVal(`${o.label}.${key}(…)`);
+      const n = this.assumedCount(`\`${key}\` over ${o.label}`, o, node);
+      const arr = new ArrayVal(Array.from({ length: n }, () => new UnknownVal(`an element of ${o.label}`)));
+      this.assumedDepth++;
+      try {
+        return this.callValue(arrayProp(this, arr, key), arr, args, node);
+      } finally {
+        this.assumedDepth--;
+      }
+    });
   }
 
   private objectProp(o: ObjectVal, key: string, receiver: Value): Value {

@@ -48,6 +48,23 @@ export function build(prefix) {
     assert.notEqual(g.nodes[1].name, g.nodes[2].name);
   });
 
+  it('iterates map/forEach over an array that is not known an assumed number of times', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+export const createModel = (config: { hidden: number[] }) => {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 16, inputShape: [4] }));
+  config.hidden.forEach((units) => model.add(tf.layers.dense({ units, activation: 'relu' })));
+  return model;
+};
+`;
+    const g = parseSource('/x/unknownArray.ts', src).graphs[0];
+    assert.equal(weightedCount(g), 1 + ASSUMED_LOOP_ITERATIONS);
+    assert.equal(g.nodes[2].written.units, '<unknown>');
+    assert.ok(g.notes.some((n) => n.kind === 'assumption' && /`forEach` over parameter 'config'/.test(n.message)));
+    assert.equal(g.notes.filter((n) => /an element of/.test(n.message)).length, 1, 'one note for the unknown units');
+  });
+
   it('uses the fallback of `opts.x ?? default` when opts is unknown, and says so', () => {
     const { result } = parseFixture('unknowns.ts');
     const g = graphNamed(result, 'withOptions');
