@@ -58,6 +58,8 @@ export function ensureCodeServer(log = (m) => console.log(m)) {
       npm_config_unsafe_perm: 'true',
       // node-pty's postinstall runs `npx node-gyp`, which a machine-wide `yes=false` would cancel
       npm_config_yes: 'true',
+      // build native addons (argon2) from source instead of trying a prebuilt download from GitHub first
+      npm_config_build_from_source: 'true',
     },
   });
   if (r.status !== 0 || !fs.existsSync(CODE_SERVER_ENTRY)) throw new Error(`npm ci in tools/code-server failed (exit ${r.status})`);
