@@ -23,7 +23,7 @@ function modelRow(m: ModelReport, withSim: boolean): string[] {
   ];
   if (withSim) {
     const sim = m.simulation;
-    row.push(sim ? `${sim.verdict}${sim.borderline ? '?' : ''}` : '-', num(sim?.outputGain), num(sim?.gradientGain));
+    row.push(sim ? `${sim.verdict}${sim.borderline ? ' (borderline)' : ''}${sim.partial ? ' (partial)' : ''}` : '-', num(sim?.outputGain), num(sim?.gradientGain));
   }
   return row;
 }
@@ -78,6 +78,9 @@ function fileLines(f: FileReport, path: string, quiet: boolean): string[] {
     out.push(...table([header, ...f.models.map((m) => modelRow(m, withSim))]).map((l) => `  ${l}`));
     for (const n of f.notes.filter((x) => x.kind !== 'assumption')) out.push(noteLine(path, n, 'note'));
     for (const m of f.models) {
+      const sim = m.simulation;
+      if (sim && (sim.verdict !== 'stable' || sim.float32Limit)) out.push(`  ${m.name}: ${sim.reason}`);
+      for (const w of m.whatIf ?? []) out.push(`  ${m.name}: ${w.label}: ${w.verdict}${w.borderline ? ' (borderline)' : ''}, output gain ${num(w.outputGain)}, gradient gain ${num(w.gradientGain)}`);
       const assumptions = m.summary.assumptions.length;
       if (assumptions) out.push(`  ${m.name}: ${assumptions} assumption${assumptions === 1 ? '' : 's'} (${m.summary.assumptions[0].message}${assumptions > 1 ? ' ...' : ''})`);
     }

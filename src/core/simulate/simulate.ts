@@ -181,6 +181,43 @@ export function streamNodes(graph: LayerGraph): string[] {
   return graph.nodes.filter((_, i) => P.every((p, k) => total[k] !== 0n && (f[k][i] * g[k][i]) % p === total[k])).map((n) => n.id);
 }
 
+const POOLING = /^(Global)?(Average|Max)Pooling[123]D$/;
+
+/**
+ * The log10 jumps at pooling layers along the stream path: forward (mean square, pooled over input) and
+ * backward (gradient RMS, input over pooled). `fwdBefore[i]`: the forward jumps at or before path[i];
+ * `gradAfter[i]`: the backward jumps of poolings after path[i] (the gradient at path[i] has come back
+ * through them).
+ */
+function poolingJumps(graph: LayerGraph, path: string[], fwdLog: Map<string, number>, gradLog: Map<string, number>) {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const fJump = path.map(() => 0);
+  const gJump = path.map(() => 0);
+  let count = 0;
+  path.forEach((id, i) => {
+    const node = byId.get(id);
+    const from = node?.inputs[0];
+    if (!node || from === undefined || !POOLING.test(node.className)) return;
+    count++;
+    const f0 = fwdLog.get(from);
+    const f1 = fwdLog.get(id);
+    if (f0 !== undefined && f1 !== undefined && Number.isFinite(f1 - f0)) fJump[i] = f1 - f0;
+    const g0 = gradLog.get(from);
+    const g1 = gradLog.get(id);
+    if (g0 !== undefined && g1 !== undefined && Number.isFinite(g0 - g1)) gJump[i] = (g0 - g1) / 2;
+  });
+  const fwdBefore: number[] = [];
+  let acc = 0;
+  for (let i = 0; i < path.length; i++) fwdBefore.push((acc += fJump[i]));
+  const gradAfter: number[] = new Array(path.length).fill(0);
+  acc = 0;
+  for (let i = path.length - 1; i >= 0; i--) {
+    gradAfter[i] = acc;
+    acc += gJump[i];
+  }
+  return { count, fwdBefore, gradAfter, fwdTotal: fwdBefore[path.length - 1] ?? 0, gradTotal: acc };
+}
+
 function emptySeries(): SimSeries {
   return { nodes: [], fwdRms: [], gradRms: [], sampleCosine: [], weightGradNorm: [] };
 }
@@ -354,11 +391,21 @@ function summarize(
   const weighted = graph.nodes.filter((n) => records.get(n.id)?.weightGrad).length;
   const minCols = Math.min(s.width, ...graph.nodes.map((n) => records.get(n.id)?.out.cols ?? s.width));
   const spreadF = LOG10E * Math.sqrt((4 * Math.max(1, weighted)) / Math.max(1, minCols));
-  const fProfile = path.map((id) => (id === outId && fOut !== undefined ? fOut : fwdLog.get(id)!));
-  const gProfile = path.filter((id) => gradLog.has(id)).map((id) => gradLog.get(id)! / 2);
+  // Pooling layers change the number of elements: their one-off factor on the per-element RMS (a global
+  // average over T positions divides each position's gradient by T) is bookkeeping, not instability with
+  // depth. The verdict leaves those jumps out; outputGain and gradientGain stay the literal ratios.
+  const pool = poolingJumps(graph, path, fwdLog, gradLog);
+  const fProfile = path.map((id, i) => (id === outId && fOut !== undefined ? fOut : fwdLog.get(id)!) - pool.fwdBefore[i]);
+  const gIds = path.map((id, i) => [id, i] as const).filter(([id]) => gradLog.has(id));
+  const gProfile = gIds.map(([id, i]) => gradLog.get(id)! / 2 - pool.gradAfter[i]);
   // Backward profile runs from the output toward the input: reverse so "growth" means toward the input.
-  const forward = judgeDirection(fwdDecades, fProfile, t.forwardDecades, spreadF, t);
-  const backward = judgeDirection(bwdDecades, [...gProfile].reverse(), t.backwardDecades, spreadF / 2, t);
+  const forward = judgeDirection(fwdDecades - pool.fwdTotal, fProfile, t.forwardDecades, spreadF, t);
+  const backward = judgeDirection(bwdDecades - pool.gradTotal, [...gProfile].reverse(), t.backwardDecades, spreadF / 2, t);
+  if (pool.count > 0 && (Math.abs(pool.fwdTotal) >= 0.05 || Math.abs(pool.gradTotal) >= 0.05))
+    notesSet.add(
+      `the verdict leaves out the one-off scale change of ${pool.count} pooling layer${pool.count === 1 ? '' : 's'} ` +
+        `(forward mean square x${(10 ** pool.fwdTotal).toPrecision(2)}, backward gradient RMS x${(10 ** pool.gradTotal).toPrecision(2)}): it changes the number of elements, not the scale per layer of depth.`,
+    );
   const wImb = wgNorms.length >= 2 ? Math.max(...wgNorms) / Math.min(...wgNorms) : null;
   const outCos = outVal && outRec?.head ? sampleCosine(outVal) : outId ? (layers[outId]?.sampleCosine ?? null) : null;
   const inCos = refId ? (layers[refId]?.sampleCosine ?? null) : null;

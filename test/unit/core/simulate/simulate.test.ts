@@ -225,6 +225,19 @@ describe('simulate: classification heads', function () {
     assert.ok(r.notes.some((n) => n.includes('loss head')));
   });
 
+  it('leaves the one-off factor of a global average pooling head out of the verdict, not out of the gains', () => {
+    const g = new GraphBuilder();
+    let x = g.input([null, 32, 64]);
+    for (let l = 0; l < 8; l++) x = g.dense(x, 64, 'relu', 'heUniform', { useBias: false });
+    const pooled = g.add('GlobalAveragePooling1D', {}, [x]);
+    const r = simulate(g.build([g.dense(pooled, 4, 'softmax', 'heUniform')]), { width: 64, batch: 16, seqLen: 32 });
+    // Averaging 32 positions hands each position 1/32 of the pooled gradient: the literal gain shows it ...
+    assert.ok(r.gradientGain! < 0.1, `gradient gain ${r.gradientGain}`);
+    // ... but a variance-preserving body is not a vanishing-gradient model.
+    assert.equal(r.verdict, 'stable', r.reason);
+    assert.ok(r.notes.some((n) => n.includes('pooling layer')));
+  });
+
   it('still sees the tfjs-default (glorotNormal) ReLU body vanish behind a sigmoid head', () => {
     const r = simulate(classifier('glorotNormal', 'sigmoid'), { width: 128, batch: 64 });
     // 16 layers x 0.387 per layer in mean square: about -6.6 decades, i.e. an RMS gain near 10^-3.3.
