@@ -399,6 +399,255 @@ export function layerNormBackward(
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Moments of a tensor (the simulator's per-layer statistics): sum, sum of squares and max |x| in f64.
+// Every f32 is promoted to f64 exactly, so the squares are exact and only the f64 summation order differs from
+// a sequential float64 loop (8 interleaved partial sums). NaN entries never win the max (pmax keeps the
+// accumulator), as in the TypeScript reference.
+
+/** out: f64[3] = sum(x), sum(x^2), max |x| over n f32 values at x. */
+export function moments(x: usize, n: i32, out: usize): void {
+  let s0 = f64x2.splat(0);
+  let s1 = s0;
+  let s2 = s0;
+  let s3 = s0;
+  let q0 = s0;
+  let q1 = s0;
+  let q2 = s0;
+  let q3 = s0;
+  let m0 = f32x4.splat(0);
+  let m1 = m0;
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const p = x + (<usize>i << 2);
+    const a = v128.load(p);
+    const b = v128.load(p, 16);
+    const a0 = f64x2.promote_low_f32x4(a);
+    const a1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 0, 1));
+    const b0 = f64x2.promote_low_f32x4(b);
+    const b1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 2, 3, 0, 1));
+    s0 = f64x2.add(s0, a0);
+    s1 = f64x2.add(s1, a1);
+    s2 = f64x2.add(s2, b0);
+    s3 = f64x2.add(s3, b1);
+    q0 = f64x2.add(q0, f64x2.mul(a0, a0));
+    q1 = f64x2.add(q1, f64x2.mul(a1, a1));
+    q2 = f64x2.add(q2, f64x2.mul(b0, b0));
+    q3 = f64x2.add(q3, f64x2.mul(b1, b1));
+    m0 = f32x4.pmax(m0, f32x4.abs(a));
+    m1 = f32x4.pmax(m1, f32x4.abs(b));
+  }
+  const sv = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  const qv = f64x2.add(f64x2.add(q0, q1), f64x2.add(q2, q3));
+  let sum = f64x2.extract_lane(sv, 0) + f64x2.extract_lane(sv, 1);
+  let sq = f64x2.extract_lane(qv, 0) + f64x2.extract_lane(qv, 1);
+  const mv = f32x4.pmax(m0, m1);
+  const mx01 = max(<f64>f32x4.extract_lane(mv, 0), <f64>f32x4.extract_lane(mv, 1));
+  const mx23 = max(<f64>f32x4.extract_lane(mv, 2), <f64>f32x4.extract_lane(mv, 3));
+  let mx = max(mx01, mx23);
+  for (; i < n; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    sum += v;
+    sq += v * v;
+    const a = Math.abs(v);
+    if (a > mx) mx = a;
+  }
+  store<f64>(out, sum);
+  store<f64>(out, sq, 8);
+  store<f64>(out, mx, 16);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// GELU (exact erf form), forward and backward, in f64 like the TypeScript reference (src/core/kernels/
+// activations.ts): the same erf (Numerical Recipes erfc fit, absolute error below 1.2e-7) evaluated with the
+// same operations in the same order, two lanes at a time; only exp differs (below, within a few ulp in f64 of
+// Math.exp), so the f32 results agree with the reference to the last bit (rarely one ulp).
+
+// V8 materialises every v128.const in a loop body with several instructions; the f64x2 constants are loaded
+// from this table instead (one load each). Index i is the splat pair at byte offset 16 i.
+const K: usize = memory.data<f64>([
+  -745.2, -745.2, // 0 EXP_MIN
+  709.0, 709.0, // 1 EXP_MAX
+  1.4426950408889634, 1.4426950408889634, // 2 LOG2E
+  6.93147180369123816490e-1, 6.93147180369123816490e-1, // 3 LN2_HI
+  1.90821492927058770002e-10, 1.90821492927058770002e-10, // 4 LN2_LO
+  1.0, 1.0, // 5 ONE
+  0.5, 0.5, // 6 HALF
+  -0.5, -0.5, // 7 NEG_HALF
+  0.7071067811865476, 0.7071067811865476, // 8 SQRT1_2
+  0.3989422804014327, 0.3989422804014327, // 9 INV_SQRT_2PI
+  1.0 / 6.0, 1.0 / 6.0, // 10 I6
+  1.0 / 24.0, 1.0 / 24.0, // 11 I24
+  1.0 / 120.0, 1.0 / 120.0, // 12 I120
+  1.0 / 720.0, 1.0 / 720.0, // 13 I720
+  1.0 / 5040.0, 1.0 / 5040.0, // 14 I5040
+  1.0 / 40320.0, 1.0 / 40320.0, // 15 I40320
+  1.0 / 362880.0, 1.0 / 362880.0, // 16 I362880
+  1.0 / 3628800.0, 1.0 / 3628800.0, // 17 I3628800
+  1.0 / 39916800.0, 1.0 / 39916800.0, // 18 I39916800
+  1.0 / 479001600.0, 1.0 / 479001600.0, // 19 I479001600
+  1.0 / 6227020800.0, 1.0 / 6227020800.0, // 20 I6227020800
+  0.17087277, 0.17087277, // 21 E0
+  -0.82215223, -0.82215223, // 22 E1
+  1.48851587, 1.48851587, // 23 E2
+  -1.13520398, -1.13520398, // 24 E3
+  0.27886807, 0.27886807, // 25 E4
+  -0.18628806, -0.18628806, // 26 E5
+  0.09678418, 0.09678418, // 27 E6
+  0.37409196, 0.37409196, // 28 E7
+  1.00002368, 1.00002368, // 29 E8
+  1.26551223, 1.26551223, // 30 E9
+], 16);
+const K_EXP_MIN: usize = 0;
+const K_EXP_MAX: usize = 16;
+const K_LOG2E: usize = 32;
+const K_LN2_HI: usize = 48;
+const K_LN2_LO: usize = 64;
+const K_ONE: usize = 80;
+const K_HALF: usize = 96;
+const K_NEG_HALF: usize = 112;
+const K_SQRT1_2: usize = 128;
+const K_INV_SQRT_2PI: usize = 144;
+const K_I6: usize = 160;
+const K_I24: usize = 176;
+const K_I120: usize = 192;
+const K_I720: usize = 208;
+const K_I5040: usize = 224;
+const K_I40320: usize = 240;
+const K_I362880: usize = 256;
+const K_I3628800: usize = 272;
+const K_I39916800: usize = 288;
+const K_I479001600: usize = 304;
+const K_I6227020800: usize = 320;
+const K_E0: usize = 336;
+const K_E1: usize = 352;
+const K_E2: usize = 368;
+const K_E3: usize = 384;
+const K_E4: usize = 400;
+const K_E5: usize = 416;
+const K_E6: usize = 432;
+const K_E7: usize = 448;
+const K_E8: usize = 464;
+const K_E9: usize = 480;
+
+/** The constant at byte offset `off` of the table, both lanes. */
+@inline function kc(off: usize): v128 {
+  return v128.load(K + off);
+}
+
+
+/**
+ * exp of two f64 lanes, for arguments <= 709: 2^k e^r with |r| <= ln2/2, e^r by its Taylor polynomial to degree
+ * 13 (Estrin's scheme: short dependency chains), 2^k applied in two steps so that results down to the smallest
+ * subnormal are kept as Math.exp keeps them; 0 below -745.2, NaN stays NaN.
+ */
+@inline function exp2(x: v128): v128 {
+  const live = f64x2.ge(x, kc(K_EXP_MIN));
+  const xc = f64x2.min(f64x2.max(x, kc(K_EXP_MIN)), kc(K_EXP_MAX));
+  const k = f64x2.nearest(f64x2.mul(xc, kc(K_LOG2E)));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(k, kc(K_LN2_HI))), f64x2.mul(k, kc(K_LN2_LO)));
+  const r2 = f64x2.mul(r, r);
+  const r4 = f64x2.mul(r2, r2);
+  const r8 = f64x2.mul(r4, r4);
+  const p01 = f64x2.add(kc(K_ONE), r);
+  const p23 = f64x2.add(kc(K_HALF), f64x2.mul(r, kc(K_I6)));
+  const p45 = f64x2.add(kc(K_I24), f64x2.mul(r, kc(K_I120)));
+  const p67 = f64x2.add(kc(K_I720), f64x2.mul(r, kc(K_I5040)));
+  const p89 = f64x2.add(kc(K_I40320), f64x2.mul(r, kc(K_I362880)));
+  const pab = f64x2.add(kc(K_I3628800), f64x2.mul(r, kc(K_I39916800)));
+  const pcd = f64x2.add(kc(K_I479001600), f64x2.mul(r, kc(K_I6227020800)));
+  const q0 = f64x2.add(p01, f64x2.mul(p23, r2));
+  const q1 = f64x2.add(p45, f64x2.mul(p67, r2));
+  const q2 = f64x2.add(p89, f64x2.mul(pab, r2));
+  const s0 = f64x2.add(q0, f64x2.mul(q1, r4));
+  const s1 = f64x2.add(q2, f64x2.mul(pcd, r4));
+  const p = f64x2.add(s0, f64x2.mul(s1, r8));
+  // 2^k = 2^k1 2^k2 with k1 = k >> 1 (k in [-1075, 1023]): both factors are normal doubles.
+  const ki = i32x4.trunc_sat_f64x2_s_zero(k);
+  const k1 = i32x4.shr_s(ki, 1);
+  const k2 = i32x4.sub(ki, k1);
+  const bias = i64x2.splat(1023);
+  const f1 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k1), bias), 52);
+  const f2 = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(k2), bias), 52);
+  const e = v128.and(f64x2.mul(f64x2.mul(p, f1), f2), live);
+  // NaN lanes (live is false for them): NaN from x itself.
+  return v128.bitselect(x, e, f64x2.ne(x, x));
+}
+
+/** erf(x) for two f64 lanes, as erf() in activations.ts. */
+@inline function erf2(x: v128): v128 {
+  const z = f64x2.abs(x);
+  const t = f64x2.div(kc(K_ONE), f64x2.add(kc(K_ONE), f64x2.mul(kc(K_HALF), z)));
+  let q = f64x2.mul(t, kc(K_E0));
+  q = f64x2.mul(t, f64x2.add(kc(K_E1), q));
+  q = f64x2.mul(t, f64x2.add(kc(K_E2), q));
+  q = f64x2.mul(t, f64x2.add(kc(K_E3), q));
+  q = f64x2.mul(t, f64x2.add(kc(K_E4), q));
+  q = f64x2.mul(t, f64x2.add(kc(K_E5), q));
+  q = f64x2.mul(t, f64x2.add(kc(K_E6), q));
+  q = f64x2.mul(t, f64x2.add(kc(K_E7), q));
+  q = f64x2.mul(t, f64x2.add(kc(K_E8), q));
+  const arg = f64x2.add(f64x2.sub(f64x2.mul(f64x2.neg(z), z), kc(K_E9)), q);
+  const r = f64x2.mul(t, exp2(arg));
+  const one = kc(K_ONE);
+  return v128.bitselect(f64x2.sub(one, r), f64x2.sub(r, one), f64x2.ge(x, f64x2.splat(0)));
+}
+
+/** gelu(v) = 0.5 v (1 + erf(v / sqrt 2)) for two f64 lanes. */
+@inline function gelu2(v: v128): v128 {
+  const e = erf2(f64x2.mul(v, kc(K_SQRT1_2)));
+  return f64x2.mul(f64x2.mul(kc(K_HALF), v), f64x2.add(kc(K_ONE), e));
+}
+
+/** gelu'(v) = 0.5 (1 + erf(v / sqrt 2)) + v / sqrt(2 pi) exp(-v^2 / 2) for two f64 lanes. */
+@inline function geluGrad2(v: v128): v128 {
+  const e = erf2(f64x2.mul(v, kc(K_SQRT1_2)));
+  const g = exp2(f64x2.mul(f64x2.mul(kc(K_NEG_HALF), v), v));
+  return f64x2.add(f64x2.mul(kc(K_HALF), f64x2.add(kc(K_ONE), e)), f64x2.mul(f64x2.mul(v, kc(K_INV_SQRT_2PI)), g));
+}
+
+@inline function lo64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+@inline function hi64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+}
+
+@inline function pack32(a: v128, b: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
+}
+
+/** y = gelu(x) for n f32 values (y may equal x). */
+export function geluForward(x: usize, y: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    v128.store(y + o, pack32(gelu2(lo64(v)), gelu2(hi64(v))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, <f32>f64x2.extract_lane(gelu2(f64x2.splat(<f64>load<f32>(x + o))), 0));
+  }
+}
+
+/** dx = dy * gelu'(x) for n f32 values (dx may equal dy). */
+export function geluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    const d = v128.load(dy + o);
+    v128.store(dx + o, pack32(f64x2.mul(lo64(d), geluGrad2(lo64(v))), f64x2.mul(hi64(d), geluGrad2(hi64(v)))));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const g = f64x2.extract_lane(geluGrad2(f64x2.splat(<f64>load<f32>(x + o))), 0);
+    store<f32>(dx + o, <f32>(<f64>load<f32>(dy + o) * g));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Matmul: C = op(A) op(B) (or C += ...), op(A) m x k, op(B) k x n, general leading dimensions.
 // GotoBLAS-style blocking: B is packed in KC x NC blocks of NR-column panels, A in MC x KC blocks of MR-row
 // panels; a 4 x 8 register-blocked micro-kernel (8 f32x4 accumulators) runs over the panels.

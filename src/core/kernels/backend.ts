@@ -3,8 +3,10 @@
  * `kernels()` returns the preferred one: wasm when available, unless STABILITY_LENS_KERNELS=ts (or
  * `setPreferredBackend('ts')`) forces the reference.
  */
+import { activationBackward, activationForward } from './activations';
 import { layerNormBackward, layerNormForward } from './layerNorm';
 import { matmul } from './matmul';
+import { moments } from './moments';
 import type { KernelBackend } from './types';
 import { loadWasmKernels } from './wasm/index';
 
@@ -13,6 +15,9 @@ export const tsKernels: KernelBackend = {
   layerNormForward,
   layerNormBackward,
   matmul,
+  moments,
+  activationForward,
+  activationBackward,
 };
 
 let wasmState: { loaded: boolean; backend?: KernelBackend } = { loaded: false };

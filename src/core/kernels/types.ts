@@ -5,6 +5,8 @@
  * `out`-style parameters are optional: when given, results are written there and returned.
  */
 
+import type { ActivationName, ActivationParams } from './activations';
+
 export interface LayerNormParams {
   rows: number;
   cols: number;
@@ -28,6 +30,14 @@ export interface MatmulParams {
   transB?: boolean;
   /** out += op(A) op(B) instead of out = ... */
   accumulate?: boolean;
+}
+
+/** Float64 moments of a tensor (see moments.ts). */
+export interface Moments {
+  sum: number;
+  sumSq: number;
+  /** max |x| (NaN entries never win it; 0 for an empty tensor). */
+  maxAbs: number;
 }
 
 export interface KernelBackend {
@@ -57,4 +67,17 @@ export interface KernelBackend {
   ): LayerNormGrads;
   /** out = op(A) op(B) (or += with accumulate). */
   matmul(a: Float32Array, b: Float32Array, p: MatmulParams, out?: Float32Array): Float32Array;
+  /** Sum, sum of squares and max |x| of x, accumulated in float64. */
+  moments(x: Float32Array): Moments;
+  /** y = f(x) element-wise (softmax: per row of p.cols), as activations.ts; `out` may alias `x`. */
+  activationForward(name: ActivationName, x: Float32Array, out?: Float32Array, p?: ActivationParams): Float32Array;
+  /** dx = dy * f'(x) (softmax from y), as activations.ts; `out` may alias `dy`. */
+  activationBackward(
+    name: ActivationName,
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    out?: Float32Array,
+    p?: ActivationParams,
+  ): Float32Array;
 }

@@ -7,9 +7,7 @@
 import type { Config, ConfigValue, InitializerRef, LayerGraph, LayerNode } from '../graph/types';
 import { normalizeActivation, normalizeInitializer } from '../graph/catalog';
 import {
-  activationBackward,
   activationDerivative,
-  activationForward,
   activationScalar,
   ACTIVATIONS,
   isPositivelyHomogeneous,
@@ -23,10 +21,9 @@ import { batchNormBackward, batchNormForward } from '../kernels/batchNorm';
 import { concatBackward, concatForward } from '../kernels/merge';
 import { embeddingBackward, embeddingForward } from '../kernels/embedding';
 import { dropoutBackward, dropoutForward } from '../kernels/dropout';
-import { matmul as tsMatmul } from '../kernels/matmul';
-import type { KernelBackend, MatmulParams } from '../kernels/types';
+import type { KernelBackend } from '../kernels/types';
 import { Rng } from './rng';
-import { accumulate, align, like, makeVal, materialize, renormalize, scaleInPlace, storedRms, type Val } from './values';
+import { accumulate, align, copyData, like, makeVal, materialize, newData, renormalize, scaleInPlace, storedRms, withData, type Val } from './values';
 import { meanFieldFactors, WeightStore } from './weights';
 import { initialize } from './initializers';
 
@@ -63,10 +60,6 @@ export interface NodeOutput {
 
 const LN10 = Math.LN10;
 
-/** Small per-sample products go to the TypeScript kernel (no copy in/out); large ones to the backend. */
-function smartMatmul(ctx: EngineContext): (a: Float32Array, b: Float32Array, p: MatmulParams, out?: Float32Array) => Float32Array {
-  return (a, b, p, out) => (p.m * p.k * p.n < 65536 ? tsMatmul(a, b, p, out) : ctx.backend.matmul(a, b, p, out));
-}
 const LOG10E = Math.LOG10E;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -101,15 +94,15 @@ function applyActivation(ctx: EngineContext, x: Val, name: ActivationName, p: Ac
   if (name === 'linear') return { out: x, back: (dy) => dy };
   if (name === 'softmax') return applySoftmax(x);
   if (isPositivelyHomogeneous(name, p) || x.logScale === 0) {
-    const y = like(x, activationForward(name, x.data, undefined, p));
+    const y = like(x, ctx.backend.activationForward(name, x.data, newData(x.data.length), p));
     if (!isPositivelyHomogeneous(name, p)) y.logScale = 0;
     renormalize(y);
     // y may have been renormalised: tanh/sigmoid backward read y, so keep the un-normalised output for them.
-    const yRaw = y.logScale === 0 ? y.data : activationForward(name, x.data, undefined, p);
+    const yRaw = y.logScale === 0 ? y.data : ctx.backend.activationForward(name, x.data, newData(x.data.length), p);
     return {
       out: y,
       back: (dy) => {
-        const d = like(dy, activationBackward(name, x.data, yRaw, dy.data, undefined, p));
+        const d = like(dy, ctx.backend.activationBackward(name, x.data, yRaw, dy.data, newData(dy.data.length), p));
         d.logScale = dy.logScale;
         return renormalize(d);
       },
@@ -165,7 +158,7 @@ function applySoftmax(x: Val): { out: Val; back: (dy: Val) => Val } {
   if (x.logScale !== 0) {
     // softmax(e^L x): shift by the row max in float64, then scale the differences.
     const f = Math.exp(x.logScale);
-    logits = new Float32Array(x.data.length);
+    logits = newData(x.data.length);
     for (let off = 0; off < logits.length; off += x.cols) {
       let mx = -Infinity;
       for (let c = 0; c < x.cols; c++) mx = Math.max(mx, x.data[off + c]);
@@ -175,13 +168,13 @@ function applySoftmax(x: Val): { out: Val; back: (dy: Val) => Val } {
       }
     }
   }
-  const y = like(x, softmaxForward(logits, x.cols));
+  const y = like(x, softmaxForward(logits, x.cols, newData(logits.length)));
   y.logScale = 0;
   const scaleBack = x.logScale;
   return {
     out: y,
     back: (dy) => {
-      const d = like(dy, softmaxBackward(y.data, dy.data, x.cols));
+      const d = like(dy, softmaxBackward(y.data, dy.data, x.cols, newData(dy.data.length)));
       d.logScale = dy.logScale + scaleBack; // d(e^L x) chain rule
       return renormalize(d);
     },
@@ -244,7 +237,7 @@ function linear(ctx: EngineContext, x: Val, s: LinearSpec): { out: Val; back: Ba
     back: (dy) => {
       const dx = makeVal(x.rows, simIn, x.seq, x.realWidth, dy.logScale + Math.log(fac.bwd));
       ctx.backend.matmul(dy.data, W, { m: x.rows, k: simOut, n: simIn, transB: true }, dx.data);
-      const dW = ctx.backend.matmul(x.data, dy.data, { m: simIn, k: x.rows, n: simOut, transA: true });
+      const dW = ctx.backend.matmul(x.data, dy.data, { m: simIn, k: x.rows, n: simOut, transA: true }, newData(simIn * simOut));
       const r = storedRms(dW) * Math.sqrt(dW.length);
       grad.log10Norm = r > 0 ? Math.log10(r) + (x.logScale + dy.logScale) * LOG10E + gradEntries : -Infinity;
       return [renormalize(dx)];
@@ -268,8 +261,8 @@ function layerNorm(ctx: EngineContext, x: Val, key: string, cfg: Config, batch: 
   const statN = batch ? cols : x.rows;
   if (epsEff < 1e30) {
     const p = { rows: x.rows, cols, epsilon: epsEff };
-    const mean = new Float32Array(statN);
-    const rstd = new Float32Array(statN);
+    const mean = newData(statN);
+    const rstd = newData(statN);
     const y = like(x);
     y.logScale = 0;
     if (batch) batchNormForward(x.data, gamma, beta, p, y.data, mean, rstd);
@@ -279,7 +272,7 @@ function layerNorm(ctx: EngineContext, x: Val, key: string, cfg: Config, batch: 
     return {
       out: y,
       back: (dy) => {
-        const g = batch ? batchNormBackward(dy.data, x.data, gamma, mean, rstd, p) : ctx.backend.layerNormBackward(dy.data, x.data, gamma, mean, rstd, p);
+        const g = batch ? batchNormBackward(dy.data, x.data, gamma, mean, rstd, p) : ctx.backend.layerNormBackward(dy.data, x.data, gamma, mean, rstd, p, { dx: newData(x.data.length) });
         const dx = like(x, g.dx);
         dx.logScale = dy.logScale - x.logScale;
         void yScale;
@@ -299,7 +292,7 @@ function layerNorm(ctx: EngineContext, x: Val, key: string, cfg: Config, batch: 
     out: y,
     back: (dy) => {
       const dx = like(x);
-      const gd = new Float32Array(dy.data.length);
+      const gd = newData(dy.data.length);
       for (let i = 0; i < gd.length; i++) gd[i] = dy.data[i] * gamma[i % cols];
       center(gd, dx.data, x.rows, cols, batch);
       dx.logScale = dy.logScale - 0.5 * Math.log(eps);
@@ -331,12 +324,12 @@ function center(x: Float32Array, out: Float32Array, rows: number, cols: number, 
 function conform(ctx: EngineContext, v: Val, rows: number, cols: number, what: string): { data: Float32Array; fold: (d: Float32Array) => Float32Array } {
   if (v.rows === rows && v.cols === cols) return { data: v.data, fold: (d) => d };
   ctx.notes.add(`${what}: inputs of different simulated shapes (${v.rows}x${v.cols} vs ${rows}x${cols}) were broadcast by tiling.`);
-  const out = new Float32Array(rows * cols);
+  const out = newData(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = v.data[(r % v.rows) * v.cols + (c % v.cols)];
   return {
     data: out,
     fold: (d) => {
-      const g = new Float32Array(v.rows * v.cols);
+      const g = newData(v.rows * v.cols);
       for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) g[(r % v.rows) * v.cols + (c % v.cols)] += d[r * cols + c];
       return g;
     },
@@ -366,18 +359,18 @@ function merge(ctx: EngineContext, kind: MergeKind, xs: Val[], what: string): { 
       out: y,
       back: (dy) =>
         xs.map((v, j) => {
-          const d = Float32Array.from(dy.data);
+          const d = copyData(dy.data);
           let ls = dy.logScale;
           conf.forEach((c, q) => {
             if (q === j) return;
             ls += xs[q].logScale;
             for (let i = 0; i < n; i++) d[i] *= c.data[i];
           });
-          return renormalize({ ...like(v, conf[j].fold(d)), logScale: ls });
+          return renormalize(like(v, conf[j].fold(d), ls));
         }),
     };
   }
-  const al = align(xs.map((v, j) => ({ ...v, data: conf[j].data })));
+  const al = align(xs.map((v, j) => withData(v, conf[j].data)));
   y.logScale = al.logScale;
   const k = xs.length;
   const arg = kind === 'maximum' || kind === 'minimum' ? new Uint8Array(n) : undefined;
@@ -399,10 +392,10 @@ function merge(ctx: EngineContext, kind: MergeKind, xs: Val[], what: string): { 
     out: y,
     back: (dy) =>
       xs.map((v, j) => {
-        const d = new Float32Array(n);
+        const d = newData(n);
         const f = kind === 'average' ? 1 / k : kind === 'subtract' && j > 0 ? -1 : 1;
         for (let i = 0; i < n; i++) d[i] = arg ? (arg[i] === j ? dy.data[i] : 0) : dy.data[i] * f;
-        return renormalize({ ...like(v, conf[j].fold(d)), logScale: dy.logScale });
+        return renormalize(like(v, conf[j].fold(d), dy.logScale));
       }),
   };
 }
@@ -419,13 +412,13 @@ function concatenate(ctx: EngineContext, xs: Val[], what: string): { out: Val; b
     ctx.notes.add(`${what}: concatenation of ${total} simulated units subsampled to ${ctx.maxWidth}.`);
     const keep = cols.map((c) => Math.max(1, Math.floor((c * ctx.maxWidth) / total)));
     picks = conf.map((c, j) => {
-      const out = new Float32Array(rows * keep[j]);
+      const out = newData(rows * keep[j]);
       for (let r = 0; r < rows; r++) for (let q = 0; q < keep[j]; q++) out[r * keep[j] + q] = c.data[r * cols[j] + q];
       return out;
     });
     cols = keep;
   }
-  const al = align(xs.map((v, j) => ({ ...v, rows, cols: cols[j], data: picks[j] })));
+  const al = align(xs.map((v, j) => makeVal(rows, cols[j], v.seq, v.realWidth, v.logScale, picks[j])));
   const sumCols = cols.reduce((a, b) => a + b, 0);
   const y = makeVal(rows, sumCols, xs[0].seq, xs.reduce((a, v) => a + v.realWidth, 0), al.logScale, concatForward(al.datas, cols, rows));
   renormalize(y);
@@ -437,11 +430,11 @@ function concatenate(ctx: EngineContext, xs: Val[], what: string): { out: Val; b
       return xs.map((v, j) => {
         let d = parts[j];
         if (cols[j] !== origCols[j]) {
-          const full = new Float32Array(rows * origCols[j]);
+          const full = newData(rows * origCols[j]);
           for (let r = 0; r < rows; r++) for (let q = 0; q < cols[j]; q++) full[r * origCols[j] + q] = d[r * cols[j] + q];
           d = full;
         }
-        return renormalize({ ...like(v, conf[j].fold(d)), logScale: dy.logScale });
+        return renormalize(like(v, conf[j].fold(d), dy.logScale));
       });
     },
   };
@@ -478,7 +471,7 @@ function dotLayer(ctx: EngineContext, a: Val, b: Val, cfg: Config, what: string)
   const y = makeVal(batch * m, n, m, transB ? bSeq : b.realWidth, Math.log(fac));
   const sliceA = (bi: number) => A.subarray(bi * aSeq * a.cols, (bi + 1) * aSeq * a.cols);
   const sliceB = (bi: number) => B.subarray(bi * bSeq * b.cols, (bi + 1) * bSeq * b.cols);
-  const mm = smartMatmul(ctx);
+  const mm = ctx.backend.matmul;
   const run = (bi: number) => {
     const o = y.data.subarray(bi * m * n, (bi + 1) * m * n);
     if (kk === k && kk === kB) mm(sliceA(bi), sliceB(bi), { m, k, n, transA, transB }, o);
@@ -489,8 +482,8 @@ function dotLayer(ctx: EngineContext, a: Val, b: Val, cfg: Config, what: string)
   return {
     out: y,
     back: (dy) => {
-      const da = new Float32Array(A.length);
-      const db = new Float32Array(B.length);
+      const da = newData(A.length);
+      const db = newData(B.length);
       for (let bi = 0; bi < batch; bi++) {
         const dO = dy.data.subarray(bi * m * n, (bi + 1) * m * n);
         const Ab = sliceA(bi);
@@ -505,7 +498,7 @@ function dotLayer(ctx: EngineContext, a: Val, b: Val, cfg: Config, what: string)
         else mm(dO, Ab, { m: n, k: m, n: k, transA: true, transB: transA }, dBb);
       }
       const ls = dy.logScale + Math.log(fac);
-      return [renormalize({ ...like(a, da), logScale: ls }), renormalize({ ...like(b, db), logScale: ls })];
+      return [renormalize(like(a, da, ls)), renormalize(like(b, db, ls))];
     },
   };
 }
@@ -561,7 +554,7 @@ function multiHeadAttention(ctx: EngineContext, q: Val, kv: Val, key: string, he
   const att = makeVal(q.rows, cols, seq, d, 0);
   const probs: Float32Array[] = [];
   const gather = (src: Float32Array, hh: number) => {
-    const o = new Float32Array(batch * seq * dk);
+    const o = newData(batch * seq * dk);
     for (let r = 0; r < batch * seq; r++) for (let c = 0; c < dk; c++) o[r * dk + c] = src[r * cols + hh * dk + c];
     return o;
   };
@@ -575,7 +568,7 @@ function multiHeadAttention(ctx: EngineContext, q: Val, kv: Val, key: string, he
     hq.push(gather(qd, hh));
     hk.push(gather(kd, hh));
     hv.push(gather(vd, hh));
-    const r = attentionForward(hq[hh], hk[hh], hv[hh], { batch, seq, dim: dk }, undefined, undefined, smartMatmul(ctx));
+    const r = attentionForward(hq[hh], hk[hh], hv[hh], { batch, seq, dim: dk }, undefined, undefined, ctx.backend.matmul);
     probs.push(r.probs);
     scatter(att.data, r.out, hh);
   }
@@ -593,7 +586,7 @@ function multiHeadAttention(ctx: EngineContext, q: Val, kv: Val, key: string, he
       const dv = like(V.out);
       for (const x of [dq, dkk, dv]) x.logScale = 0;
       for (let hh = 0; hh < h; hh++) {
-        const g = attentionBackward(gather(dA, hh), hq[hh], hk[hh], hv[hh], probs[hh], { batch, seq, dim: dk }, undefined, smartMatmul(ctx));
+        const g = attentionBackward(gather(dA, hh), hq[hh], hk[hh], hv[hh], probs[hh], { batch, seq, dim: dk }, undefined, ctx.backend.matmul);
         scatter(dq.data, g.dq, hh);
         scatter(dkk.data, g.dk, hh);
         scatter(dv.data, g.dv, hh);
@@ -644,7 +637,7 @@ function recurrent(ctx: EngineContext, x: Val, cell: Cell, key: string, cfg: Con
     for (let b = 0; b < B; b++) o.set(X.subarray((b * T + tt) * inS, (b * T + tt + 1) * inS), b * inS);
     return o;
   };
-  const mm = smartMatmul(ctx);
+  const mm = ctx.backend.matmul;
   const GU = G * u;
   const hs: Float32Array[] = [new Float32Array(B * u)];
   const cs: Float32Array[] = [new Float32Array(B * u)];
@@ -805,7 +798,7 @@ function recurrent(ctx: EngineContext, x: Val, cell: Cell, key: string, cfg: Con
       }
       const nW = storedRms(dW) * Math.sqrt(dW.length);
       grad.log10Norm = nW > 0 ? Math.log10(nW) + dyV.logScale * LOG10E : -Infinity;
-      return [renormalize({ ...like(x, dX), logScale: dyV.logScale })];
+      return [renormalize(like(x, dX, dyV.logScale))];
     },
   };
 }
@@ -902,7 +895,7 @@ function flattenSequence(ctx: EngineContext, x: Val, realWidth: number): { out: 
 }
 
 function identity(x: Val, realWidth?: number): { out: Val; back: Backward } {
-  const out = realWidth === undefined || realWidth === x.realWidth ? x : { ...x, realWidth };
+  const out = realWidth === undefined || realWidth === x.realWidth ? x : withData(x, x.data, x.logScale, realWidth);
   return { out, back: (dy) => [dy] };
 }
 
@@ -993,7 +986,7 @@ export class GraphRunner {
   backward(dOut: Map<string, Val>, checkStop = false): (Val | undefined)[] {
     for (const [id, g] of dOut) {
       const r = this.records.get(id);
-      if (r) r.grad = accumulate(r.grad, { ...g, data: Float32Array.from(g.data) });
+      if (r) r.grad = accumulate(r.grad, withData(g, copyData(g.data)));
     }
     for (let i = this.done.length - 1; i >= 0; i--) {
       if (checkStop && this.ctx.shouldStop()) {
@@ -1012,7 +1005,7 @@ export class GraphRunner {
         if (!g) return;
         const target = this.records.get(inId)!;
         const shaped = g.data.length === target.out.data.length ? g : undefined;
-        if (shaped) target.grad = accumulate(target.grad, target.grad ? shaped : { ...shaped, data: shaped.data === rec.grad!.data ? Float32Array.from(shaped.data) : shaped.data });
+        if (shaped) target.grad = accumulate(target.grad, target.grad ? shaped : withData(shaped, shaped.data === rec.grad!.data ? copyData(shaped.data) : shaped.data));
       });
     }
     return this.graph.inputs.map((i) => this.records.get(i)?.grad);
@@ -1190,9 +1183,9 @@ export class GraphRunner {
         const rate = num(cfg, 'rate') ?? 0;
         if (!ctx.dropoutTraining || (c !== 'Dropout' && !c.startsWith('Spatial')) || rate <= 0) return identity(x);
         const rng = Rng.derive(ctx.seed, `${key}/mask`);
-        const mask = new Float32Array(x.data.length);
+        const mask = newData(x.data.length);
         const y = like(x, dropoutForward(x.data, { rate, training: true }, () => rng.next(), undefined, mask));
-        return { out: y, back: (dy) => [{ ...like(dy, dropoutBackward(dy.data, mask)), logScale: dy.logScale }] };
+        return { out: y, back: (dy) => [like(dy, dropoutBackward(dy.data, mask))] };
       }
       case 'Add':
         return merge(ctx, 'add', ins, what);
@@ -1262,14 +1255,14 @@ export class GraphRunner {
       case 'Rescaling': {
         const s = num(cfg, 'scale') ?? 1;
         const off = num(cfg, 'offset') ?? 0;
-        const y = { ...like(x, Float32Array.from(x.data)), logScale: x.logScale + Math.log(Math.abs(s) || 1) };
+        const y = like(x, copyData(x.data), x.logScale + Math.log(Math.abs(s) || 1));
         if (s < 0) scaleInPlace(y.data, -1);
         if (s === 0) y.data.fill(0);
         if (off !== 0) addBias(y, new Float32Array(x.cols).fill(off));
         return {
           out: y,
           back: (dy) => {
-            const d = { ...like(dy, Float32Array.from(dy.data)), logScale: dy.logScale + Math.log(Math.abs(s) || 1) };
+            const d = like(dy, copyData(dy.data), dy.logScale + Math.log(Math.abs(s) || 1));
             if (s < 0) scaleInPlace(d.data, -1);
             if (s === 0) d.data.fill(0);
             return [d];
@@ -1311,7 +1304,7 @@ export class GraphRunner {
             const gf = df ? f.back(df)[0] : undefined;
             const gb = db ? b.back(db)[0] : undefined;
             grad.log10Norm = Math.max(f.grad.log10Norm, b.grad.log10Norm);
-            return [gf && gb ? accumulate({ ...gf, data: Float32Array.from(gf.data) }, gb) : (gf ?? gb)];
+            return [gf && gb ? accumulate(withData(gf, copyData(gf.data)), gb) : (gf ?? gb)];
           },
         };
       }
@@ -1374,11 +1367,11 @@ export class GraphRunner {
             let acc: Val | undefined;
             for (const id of ids) {
               const g = gIn[info.body!.inputs.indexOf(id)];
-              if (g) acc = accumulate(acc ? acc : undefined, acc ? g : { ...g, data: Float32Array.from(g.data) });
+              if (g) acc = accumulate(acc ? acc : undefined, acc ? g : withData(g, copyData(g.data)));
             }
             return acc;
           });
-          if (dSkip) grads[0] = grads[0] ? accumulate({ ...grads[0], data: Float32Array.from(grads[0].data) }, dSkip) : dSkip;
+          if (dSkip) grads[0] = grads[0] ? accumulate(withData(grads[0], copyData(grads[0].data)), dSkip) : dSkip;
           return grads;
         },
       };
@@ -1397,7 +1390,7 @@ export class GraphRunner {
         back: (dy) => {
           const [a, b] = res.back(dy);
           const g = att.back(b!)[0]!;
-          return [accumulate({ ...a!, data: Float32Array.from(a!.data) }, g)];
+          return [accumulate(withData(a!, copyData(a!.data)), g)];
         },
       };
     }
@@ -1425,7 +1418,7 @@ export class GraphRunner {
         back: (dy) => {
           const [a, b] = res.back(dy);
           const g = lin.back(b!)[0]!;
-          return [accumulate({ ...a!, data: Float32Array.from(a!.data) }, g)];
+          return [accumulate(withData(a!, copyData(a!.data)), g)];
         },
       };
     }

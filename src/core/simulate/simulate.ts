@@ -7,11 +7,12 @@ import type { LayerGraph, LayerNode } from '../graph/types';
 import type { CancellationLike } from '../cancel';
 import { DEFAULT_LIMITS } from '../limits';
 import { kernels } from '../kernels/backend';
-import type { KernelBackend } from '../kernels/types';
+import type { KernelBackend, Moments } from '../kernels/types';
 import { GraphRunner, makeInputValue, type EngineContext, type RunnerRecord } from './engine';
 import { Rng } from './rng';
 import type { Float32Limit, LayerSim, SimSeries, SimulationResult } from './types';
-import { makeVal, trueStats, type Val } from './values';
+import { allocatorFor } from './arena';
+import { makeVal, trueStats as trueStatsOf, withAllocator, type TrueStats, type Val } from './values';
 import { DEFAULT_THRESHOLDS, judgeDirection, overallVerdict, type VerdictThresholds } from './verdict';
 import { WeightStore } from './weights';
 
@@ -63,6 +64,9 @@ function bindBackend(b: KernelBackend): KernelBackend {
     layerNormForward: (...a) => b.layerNormForward(...a),
     layerNormBackward: (...a) => b.layerNormBackward(...a),
     matmul: (...a) => b.matmul(...a),
+    moments: (x) => b.moments(x),
+    activationForward: (...a) => b.activationForward(...a),
+    activationBackward: (...a) => b.activationBackward(...a),
   };
 }
 
@@ -89,9 +93,11 @@ function sampleCosine(v: Val): number | null {
     let aa = 0;
     let bb = 0;
     for (let c = 0; c < cols; c++) {
-      ab += data[a + c] * data[b + c];
-      aa += data[a + c] * data[a + c];
-      bb += data[b + c] * data[b + c];
+      const x = data[a + c];
+      const y = data[b + c];
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
     }
     if (aa > 0 && bb > 0) {
       sum += ab / Math.sqrt(aa * bb);
@@ -104,16 +110,20 @@ function sampleCosine(v: Val): number | null {
 /** Mean cosine between each row of v and the same row of ref (same simulated shape required). */
 function retention(v: Val, ref: Val | undefined): number | null {
   if (!ref || ref.ids || ref.rows !== v.rows || ref.cols !== v.cols || ref.realWidth !== v.realWidth) return null;
+  const { rows, cols } = v;
+  const vd = v.data;
+  const rd = ref.data;
   let s = 0;
   let n = 0;
-  const step = Math.max(1, Math.floor(v.rows / 64));
-  for (let r = 0; r < v.rows; r += step) {
+  const step = Math.max(1, Math.floor(rows / 64));
+  for (let r = 0; r < rows; r += step) {
+    const off = r * cols;
     let ab = 0;
     let aa = 0;
     let bb = 0;
-    for (let c = 0; c < v.cols; c++) {
-      const x = v.data[r * v.cols + c];
-      const y = ref.data[r * v.cols + c];
+    for (let c = 0; c < cols; c++) {
+      const x = vd[off + c];
+      const y = rd[off + c];
       ab += x * y;
       aa += x * x;
       bb += y * y;
@@ -255,6 +265,18 @@ function isLossHead(graph: LayerGraph, records: Map<string, RunnerRecord>, outId
 }
 
 export function simulate(graph: LayerGraph, opts: SimOptions = {}): SimulationResult {
+  // Tensors of the run live in an arena (wasm memory views with the wasm backend), released when it ends:
+  // the result holds numbers only.
+  const backend = opts.backend ?? kernels();
+  const storage = allocatorFor(backend);
+  try {
+    return withAllocator(storage.allocator, () => simulateWith(graph, opts, backend));
+  } finally {
+    storage.release();
+  }
+}
+
+function simulateWith(graph: LayerGraph, opts: SimOptions, backend: KernelBackend): SimulationResult {
   const t0 = Date.now();
   const seed = opts.seed ?? DEFAULT_SEED;
   const s = settingsFor(graph, opts);
@@ -268,7 +290,7 @@ export function simulate(graph: LayerGraph, opts: SimOptions = {}): SimulationRe
     batch: s.batch,
     seqLen: s.seqLen,
     maxWidth: Math.max(s.width, opts.maxWidth ?? DEFAULT_LIMITS.maxSimWidth),
-    backend: bindBackend(opts.backend ?? kernels()),
+    backend: bindBackend(backend),
     weights: new WeightStore(seed),
     notes,
     dropoutTraining: opts.dropoutTraining ?? false,
@@ -304,7 +326,7 @@ export function simulate(graph: LayerGraph, opts: SimOptions = {}): SimulationRe
   }
   const partial = runner.stopped || failed !== undefined;
   if (stopReason) notes.add(`partial result: ${stopReason}.`);
-  const result = summarize(graph, runner.records, runner.done, s, seed, thresholds, partial, notes);
+  const result = summarize(graph, runner.records, runner.done, s, seed, thresholds, partial, notes, ctx.backend.moments);
   result.ms = Date.now() - t0;
   return result;
 }
@@ -318,7 +340,9 @@ function summarize(
   t: VerdictThresholds,
   partial: boolean,
   notesSet: Set<string>,
+  mom: (x: Float32Array) => Moments,
 ): SimulationResult {
+  const trueStats = (v: Val): TrueStats => trueStatsOf(v, mom);
   // Reference input: the first model input, or the Embedding it feeds (token inputs have no scale).
   const firstInput = graph.inputs.find((i) => records.has(i));
   let refId = firstInput;
@@ -332,7 +356,6 @@ function summarize(
   const wgNorms: number[] = [];
   for (const id of done) {
     const rec = records.get(id)!;
-    const node = graph.nodes.find((n) => n.id === id)!;
     if (rec.out.ids) {
       layers[id] = { fwdRms: null, fwdMean: null, maxAbs: null, deadFraction: 0, gradRms: null, weightGradNorm: null, sampleCosine: null, inputRetention: null };
       continue;
@@ -363,7 +386,6 @@ function summarize(
     series.gradRms.push(sim.gradRms);
     series.sampleCosine.push(sim.sampleCosine);
     series.weightGradNorm.push(sim.weightGradNorm);
-    void node;
   }
   if (!limit) {
     for (let i = done.length - 1; i >= 0; i--) {
@@ -388,8 +410,13 @@ function summarize(
   const fwdDecades = fIn !== undefined && fOut !== undefined ? fOut - fIn : 0;
   const bwdDecades = gIn !== undefined && gOut !== undefined ? (gIn - gOut) / 2 : 0;
   // Statistical spread (finite width): about sqrt(4 L / n) in natural-log mean square over L weighted layers.
-  const weighted = graph.nodes.filter((n) => records.get(n.id)?.weightGrad).length;
-  const minCols = Math.min(s.width, ...graph.nodes.map((n) => records.get(n.id)?.out.cols ?? s.width));
+  let weighted = 0;
+  let minCols = s.width;
+  for (const n of graph.nodes) {
+    const r = records.get(n.id);
+    if (r?.weightGrad) weighted++;
+    if (r && r.out.cols < minCols) minCols = r.out.cols;
+  }
   const spreadF = LOG10E * Math.sqrt((4 * Math.max(1, weighted)) / Math.max(1, minCols));
   // Pooling layers change the number of elements: their one-off factor on the per-element RMS (a global
   // average over T positions divides each position's gradient by T) is bookkeeping, not instability with

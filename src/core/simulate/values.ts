@@ -4,6 +4,8 @@
  * whenever the stored RMS leaves [2^-20, 2^20]: a vanishing or exploding stack keeps meaningful statistics far
  * beyond float32's range (1e-60, 1e80), and the float32 limit is computed from the true scale.
  */
+import { moments } from '../kernels/moments';
+import type { Moments } from '../kernels/types';
 
 export interface Val {
   /** rows x cols, row-major. */
@@ -23,16 +25,67 @@ export interface Val {
   vocab?: number;
 }
 
+/** Where tensor storage comes from (see arena.ts): plain arrays, or views on the wasm memory during a run. */
+export interface Allocator {
+  /** n zeroed floats. */
+  alloc(n: number): Float32Array;
+}
+
+export const plainAllocator: Allocator = { alloc: (n) => new Float32Array(n) };
+
+let allocator: Allocator = plainAllocator;
+
+/** Zeroed storage for n floats from the running simulation's allocator. */
+export function newData(n: number): Float32Array {
+  return allocator.alloc(n);
+}
+
+/** A copy of `a` in storage from the running simulation's allocator. */
+export function copyData(a: Float32Array): Float32Array {
+  const d = allocator.alloc(a.length);
+  d.set(a);
+  return d;
+}
+
+/**
+ * `a` as tensor storage of the running simulation: itself with plain storage, else a copy in the arena (for
+ * arrays that are read many times in a run, such as weights drawn once and cached across runs).
+ */
+export function intoStorage(a: Float32Array): Float32Array {
+  return allocator === plainAllocator ? a : copyData(a);
+}
+
+/** Runs f with tensor storage from `a` (the previous allocator is restored afterwards, also on a throw). */
+export function withAllocator<T>(a: Allocator, f: () => T): T {
+  const prev = allocator;
+  allocator = a;
+  try {
+    return f();
+  } finally {
+    allocator = prev;
+  }
+}
+
 const LN2 = Math.LN2;
 const HI = 2 ** 20;
 const LO = 2 ** -20;
 
+/**
+ * Every Val is built here, with one fixed field order (ids and vocab always present), so that all of them share
+ * one hidden class: the hot functions that read them stay monomorphic.
+ */
 export function makeVal(rows: number, cols: number, seq: number, realWidth: number, logScale = 0, data?: Float32Array): Val {
-  return { data: data ?? new Float32Array(rows * cols), rows, cols, seq, realWidth, logScale };
+  return { data: data ?? newData(rows * cols), rows, cols, seq, realWidth, logScale, ids: undefined, vocab: undefined };
 }
 
-export function like(v: Val, data?: Float32Array): Val {
-  return { data: data ?? new Float32Array(v.rows * v.cols), rows: v.rows, cols: v.cols, seq: v.seq, realWidth: v.realWidth, logScale: v.logScale };
+/** A Val of v's shape (new zeroed storage unless `data` is given), with v's logScale unless `logScale` is given. */
+export function like(v: Val, data?: Float32Array, logScale?: number): Val {
+  return makeVal(v.rows, v.cols, v.seq, v.realWidth, logScale ?? v.logScale, data);
+}
+
+/** v with other storage (and optionally another logScale / real width): shares nothing but the shape. */
+export function withData(v: Val, data: Float32Array, logScale = v.logScale, realWidth = v.realWidth): Val {
+  return makeVal(v.rows, v.cols, v.seq, realWidth, logScale, data);
 }
 
 /** Root mean square of the stored data (float64 accumulation). */
@@ -105,7 +158,7 @@ export function scaleInPlace(d: Float32Array, f: number): void {
 export function materialize(v: Val): Float32Array {
   if (v.logScale === 0) return v.data;
   const f = Math.exp(v.logScale);
-  const out = new Float32Array(v.data.length);
+  const out = newData(v.data.length);
   for (let i = 0; i < out.length; i++) {
     const t = v.data[i] * f;
     out[i] = Number.isFinite(t) ? Math.max(-3.4e38, Math.min(3.4e38, t)) : v.data[i] > 0 ? 3.4e38 : v.data[i] < 0 ? -3.4e38 : 0;
@@ -124,7 +177,7 @@ export function align(vals: readonly Val[]): { datas: Float32Array[]; logScale: 
   const datas = vals.map((v) => {
     if (v.logScale === m) return v.data;
     const f = Math.exp(v.logScale - m);
-    const d = new Float32Array(v.data.length);
+    const d = newData(v.data.length);
     for (let i = 0; i < d.length; i++) d[i] = v.data[i] * f;
     return d;
   });
@@ -154,41 +207,17 @@ export interface TrueStats {
 
 const LOG10E = Math.LOG10E;
 
-export function trueStats(v: Val): TrueStats {
-  const d = v.data;
-  const len = d.length;
-  let s = 0;
-  let s1 = 0;
-  let q0 = 0;
-  let q1 = 0;
-  let m0 = 0;
-  let m1 = 0;
-  let i = 0;
-  for (; i + 1 < len; i += 2) {
-    const x = d[i];
-    const y = d[i + 1];
-    s += x;
-    s1 += y;
-    q0 += x * x;
-    q1 += y * y;
-    const a = x < 0 ? -x : x;
-    const b = y < 0 ? -y : y;
-    m0 = a > m0 ? a : m0;
-    m1 = b > m1 ? b : m1;
-  }
-  for (; i < len; i++) {
-    const x = d[i];
-    s += x;
-    q0 += x * x;
-    const a = x < 0 ? -x : x;
-    m0 = a > m0 ? a : m0;
-  }
-  s += s1;
-  const sq = q0 + q1;
-  const mx = m0 > m1 ? m0 : m1;
-  const n = Math.max(1, d.length);
-  const f = Math.exp(v.logScale);
-  const ms = sq / n;
-  const log10Ms = ms > 0 ? Math.log10(ms) + 2 * v.logScale * LOG10E : -Infinity;
-  return { log10Ms, rms: Math.sqrt(ms) * f, mean: (s / n) * f, maxAbs: mx * f };
+/** Statistics of the true values, from the stored data's float64 moments (a kernel backend's, or the TS loop). */
+export function trueStats(v: Val, mom: (x: Float32Array) => Moments = moments): TrueStats {
+  const m = mom(v.data);
+  return statsFrom(m.sum, m.sumSq, m.maxAbs, v.data.length, v.logScale);
+}
+
+/** TrueStats from the stored sums (sum, sum of squares, max |x|) of n entries and the log-scale. */
+export function statsFrom(sum: number, sumSq: number, maxAbs: number, n: number, logScale: number): TrueStats {
+  const len = Math.max(1, n);
+  const f = Math.exp(logScale);
+  const ms = sumSq / len;
+  const log10Ms = ms > 0 ? Math.log10(ms) + 2 * logScale * LOG10E : -Infinity;
+  return { log10Ms, rms: Math.sqrt(ms) * f, mean: (sum / len) * f, maxAbs: maxAbs * f };
 }

@@ -14,6 +14,7 @@
 import type { InitializerRef } from '../graph/types';
 import { initialize, initializerMoments } from './initializers';
 import { Rng } from './rng';
+import { intoStorage } from './values';
 
 export interface WeightSpecSim {
   key: string;
@@ -73,6 +74,8 @@ export class WeightStore {
         w = initialize(spec.ref, spec.realShape, Rng.derive(this.seed, spec.key), { rows: spec.rows, cols: spec.cols });
         cachePut(ck, w);
       }
+      // The run's own copy in its tensor storage (wasm memory): kernels then read it in place.
+      w = intoStorage(w);
       this.map.set(k, w);
     }
     return w;

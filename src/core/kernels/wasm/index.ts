@@ -23,11 +23,14 @@
  *   LayerNorm backward  |g - g64| <= 1e-4 * max|g64| for dx, dgamma, dbeta (parameter gradients are summed in
  *                       f32 over 16-row blocks, then in f64)
  *   matmul              |C - C64| <= 1e-5 * (|op(A)| |op(B)|)_ij elementwise
+ *   moments             f64 accumulation of exactly promoted f32s (8 partial sums): relative 1e-12
+ *   gelu (fwd, bwd)     the TypeScript formula in f64 with another exp (2 ulp): |y - y_ts| <= 1 ulp of f32
  * Rows whose f32 moments would overflow/underflow (|x| beyond ~1e19) fall back to float64 for that row.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { KernelBackend, LayerNormGrads, LayerNormParams, MatmulParams } from '../types';
+import { activationBackward as tsActivationBackward, activationForward as tsActivationForward, type ActivationName, type ActivationParams } from '../activations';
+import type { KernelBackend, LayerNormGrads, LayerNormParams, MatmulParams, Moments } from '../types';
 
 /** The wasm backend plus its zero-copy allocator. */
 export interface WasmKernelBackend extends KernelBackend {
@@ -102,6 +105,9 @@ interface Exports {
     ldc: number,
     work: number,
   ): void;
+  moments(x: number, n: number, out: number): void;
+  geluForward(x: number, y: number, n: number): void;
+  geluBackward(x: number, dy: number, dx: number, n: number): void;
 }
 
 const PAGE = 65536;
@@ -436,6 +442,55 @@ class WasmBackend implements WasmKernelBackend {
     );
     this.finish();
     return c;
+  }
+
+  moments(x: Float32Array): Moments {
+    const n = x.length;
+    if (n === 0) return { sum: 0, sumSq: 0, maxAbs: 0 };
+    this.arg(x, IN);
+    const work = this.place(24);
+    this.ex.moments(this.ptr[0], n, work);
+    this.finish();
+    const r = new Float64Array(this.ex.memory.buffer, work, 3);
+    return { sum: r[0], sumSq: r[1], maxAbs: r[2] };
+  }
+
+  /** GELU in wasm; every other activation through the TypeScript kernels. */
+  activationForward(name: ActivationName, x: Float32Array, out?: Float32Array, p: ActivationParams = {}): Float32Array {
+    if (name !== 'gelu') return tsActivationForward(name, x, out, p);
+    const n = x.length;
+    const y = out ?? new Float32Array(n);
+    checkLen('out', y, n);
+    if (n === 0) return y;
+    this.arg(x, IN);
+    this.arg(y, OUT);
+    this.place(0);
+    this.ex.geluForward(this.ptr[0], this.ptr[1], n);
+    this.finish();
+    return y;
+  }
+
+  activationBackward(
+    name: ActivationName,
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    out?: Float32Array,
+    p: ActivationParams = {},
+  ): Float32Array {
+    if (name !== 'gelu') return tsActivationBackward(name, x, y, dy, out, p);
+    const n = dy.length;
+    checkLen('x', x, n);
+    const dx = out ?? new Float32Array(n);
+    checkLen('out', dx, n);
+    if (n === 0) return dx;
+    this.arg(x, IN);
+    this.arg(dy, IN);
+    this.arg(dx, OUT);
+    this.place(0);
+    this.ex.geluBackward(this.ptr[0], this.ptr[1], this.ptr[2], n);
+    this.finish();
+    return dx;
   }
 }
 

@@ -1,0 +1,65 @@
+/**
+ * Tensor storage for one simulation run. With the wasm backend, tensors are views on the wasm memory handed out
+ * by a bump allocator over a few large blocks: the kernels read and write them in place (no copies in and out
+ * of the backend's scratch) and the run leaves little garbage. Everything is released at once when the run
+ * ends. Past `capFloats` (a bound on the wasm memory a run may pin: the memory never shrinks) storage falls
+ * back to plain Float32Arrays, which the kernels also accept. Views never leave the simulator: its results
+ * hold numbers only, and the views are on shared memory (copy them before posting them to another thread).
+ */
+import type { KernelBackend } from '../kernels/types';
+import { isWasmBackend, type WasmKernelBackend } from '../kernels/wasm/index';
+import { plainAllocator, type Allocator } from './values';
+
+/** Floats per block taken from the backend (4 MiB). */
+const BLOCK_FLOATS = 1 << 20;
+/** Default cap per run: 64M floats (256 MiB). */
+export const ARENA_CAP_FLOATS = 1 << 26;
+
+export class TensorArena implements Allocator {
+  private readonly blocks: Float32Array[] = [];
+  private cur: Float32Array | undefined;
+  private used = 0;
+  private floats = 0;
+
+  constructor(
+    private readonly wasm: WasmKernelBackend,
+    private readonly capFloats = ARENA_CAP_FLOATS,
+  ) {}
+
+  alloc(n: number): Float32Array {
+    const need = (n + 15) & ~15; // 64-byte aligned sub-blocks
+    if (!this.cur || this.used + need > this.cur.length) {
+      const size = Math.max(need, BLOCK_FLOATS);
+      if (n === 0 || this.floats + size > this.capFloats) return new Float32Array(n);
+      // A fresh block is zero-filled by the backend, and each of its floats is handed out once per run.
+      this.cur = this.wasm.alloc(size);
+      this.blocks.push(this.cur);
+      this.floats += size;
+      this.used = 0;
+    }
+    const v = this.cur.subarray(this.used, this.used + n);
+    this.used += need;
+    return v;
+  }
+
+  /** Floats taken from the backend so far. */
+  get size(): number {
+    return this.floats;
+  }
+
+  /** Returns every block to the backend: no view handed out may be used afterwards. */
+  release(): void {
+    for (const b of this.blocks) this.wasm.free(b);
+    this.blocks.length = 0;
+    this.cur = undefined;
+    this.used = 0;
+    this.floats = 0;
+  }
+}
+
+/** The allocator for a run on `backend` (an arena for wasm, plain arrays otherwise) and its release. */
+export function allocatorFor(backend: KernelBackend): { allocator: Allocator; release(): void } {
+  if (!isWasmBackend(backend)) return { allocator: plainAllocator, release: () => undefined };
+  const arena = new TensorArena(backend);
+  return { allocator: arena, release: () => arena.release() };
+}
