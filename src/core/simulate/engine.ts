@@ -24,7 +24,7 @@ import { dropoutBackward, dropoutForward } from '../kernels/dropout';
 import type { KernelBackend } from '../kernels/types';
 import { Rng } from './rng';
 import { accumulate, align, copyData, like, makeVal, materialize, newData, renormalize, scaleInPlace, storedRms, withData, type Val } from './values';
-import { meanFieldFactors, WeightStore } from './weights';
+import { meanFieldFactors, normalDraw, WeightStore } from './weights';
 import { initialize } from './initializers';
 
 export interface EngineContext {
@@ -238,7 +238,7 @@ function linear(ctx: EngineContext, x: Val, s: LinearSpec): { out: Val; back: Ba
       const dx = makeVal(x.rows, simIn, x.seq, x.realWidth, dy.logScale + Math.log(fac.bwd));
       ctx.backend.matmul(dy.data, W, { m: x.rows, k: simOut, n: simIn, transB: true }, dx.data);
       const dW = ctx.backend.matmul(x.data, dy.data, { m: simIn, k: x.rows, n: simOut, transA: true }, newData(simIn * simOut));
-      const r = storedRms(dW) * Math.sqrt(dW.length);
+      const r = Math.sqrt(ctx.backend.moments(dW).sumSq);
       grad.log10Norm = r > 0 ? Math.log10(r) + (x.logScale + dy.logScale) * LOG10E + gradEntries : -Infinity;
       return [renormalize(dx)];
     },
@@ -374,27 +374,53 @@ function merge(ctx: EngineContext, kind: MergeKind, xs: Val[], what: string): { 
   y.logScale = al.logScale;
   const k = xs.length;
   const arg = kind === 'maximum' || kind === 'minimum' ? new Uint8Array(n) : undefined;
-  for (let i = 0; i < n; i++) {
-    let s = al.datas[0][i];
-    for (let j = 1; j < k; j++) {
-      const v = al.datas[j][i];
-      if (kind === 'add' || kind === 'average') s += v;
-      else if (kind === 'subtract') s -= v;
-      else if (kind === 'maximum' ? v > s : v < s) {
-        s = v;
-        arg![i] = j;
+  const ds = al.datas;
+  const out = y.data;
+  // One loop per kind (float64 sums of the float32 inputs, rounded once when stored).
+  if (arg) {
+    const isMax = kind === 'maximum';
+    for (let i = 0; i < n; i++) {
+      let s = ds[0][i];
+      for (let j = 1; j < k; j++) {
+        const v = ds[j][i];
+        if (isMax ? v > s : v < s) {
+          s = v;
+          arg[i] = j;
+        }
       }
+      out[i] = s;
     }
-    y.data[i] = kind === 'average' ? s / k : s;
+  } else if (k === 2) {
+    const a = ds[0];
+    const b = ds[1];
+    if (kind === 'subtract') for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+    else if (kind === 'average') for (let i = 0; i < n; i++) out[i] = (a[i] + b[i]) / 2;
+    else for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+  } else {
+    const sign = kind === 'subtract' ? -1 : 1;
+    const div = kind === 'average' ? k : 1;
+    for (let i = 0; i < n; i++) {
+      let s = ds[0][i];
+      for (let j = 1; j < k; j++) s += sign === 1 ? ds[j][i] : -ds[j][i];
+      out[i] = div === 1 ? s : s / div;
+    }
   }
   renormalize(y);
   return {
     out: y,
     back: (dy) =>
       xs.map((v, j) => {
-        const d = newData(n);
+        const src = dy.data;
         const f = kind === 'average' ? 1 / k : kind === 'subtract' && j > 0 ? -1 : 1;
-        for (let i = 0; i < n; i++) d[i] = arg ? (arg[i] === j ? dy.data[i] : 0) : dy.data[i] * f;
+        let d: Float32Array;
+        if (arg) {
+          d = newData(n);
+          for (let i = 0; i < n; i++) if (arg[i] === j) d[i] = src[i];
+        } else if (f === 1) d = copyData(src);
+        else {
+          d = newData(n);
+          for (let i = 0; i < n; i++) d[i] = src[i] * f;
+        }
         return renormalize(like(v, conf[j].fold(d), dy.logScale));
       }),
   };
@@ -1462,7 +1488,7 @@ export function makeInputValue(ctx: EngineContext, graph: LayerGraph, node: Laye
   const seq = isSeq ? Math.max(1, Math.min(dims[0] ?? ctx.seqLen, ctx.seqLen)) : 1;
   const cols = capWidth(ctx, realWidth);
   const v = makeVal(ctx.batch * seq, cols, seq, realWidth, 0);
-  rng.fillNormal(v.data);
+  v.data.set(normalDraw(ctx.seed, `input/${node.id}`, v.data.length));
   return v;
 }
 

@@ -9,12 +9,11 @@ import { DEFAULT_LIMITS } from '../limits';
 import { kernels } from '../kernels/backend';
 import type { KernelBackend, Moments } from '../kernels/types';
 import { GraphRunner, makeInputValue, type EngineContext, type RunnerRecord } from './engine';
-import { Rng } from './rng';
 import type { Float32Limit, LayerSim, SimSeries, SimulationResult } from './types';
 import { allocatorFor } from './arena';
 import { makeVal, trueStats as trueStatsOf, withAllocator, type TrueStats, type Val } from './values';
 import { DEFAULT_THRESHOLDS, judgeDirection, overallVerdict, type VerdictThresholds } from './verdict';
-import { WeightStore } from './weights';
+import { normalDraw, WeightStore } from './weights';
 
 export type Profile = 'full' | 'interactive';
 
@@ -314,7 +313,7 @@ function simulateWith(graph: LayerGraph, opts: SimOptions, backend: KernelBacken
           notes.add(`${name}: its ${rec.activation} is treated as the loss head; output gain, similarity and the gradient probe are measured at its logits.`);
         }
         const g = makeVal(rec.out.rows, rec.out.cols, rec.out.seq, rec.out.realWidth, 0);
-        Rng.derive(seed, `cotangent/${o}`).fillNormal(g.data);
+        g.data.set(normalDraw(seed, `cotangent/${o}`, g.data.length));
         dOut.set(o, g);
       }
       runner.backward(dOut, true);

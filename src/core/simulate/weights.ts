@@ -54,6 +54,20 @@ function cachePut(k: string, w: Float32Array): void {
   }
 }
 
+/**
+ * N(0,1) draws of Rng.derive(seed, key).fillNormal for n floats, cached like the weights (the model inputs and
+ * the output cotangent of every re-run are the same numbers). The returned array must not be written to.
+ */
+export function normalDraw(seed: number, key: string, n: number): Float32Array {
+  const ck = `normal|${seed}|${key}|${n}`;
+  let w = cacheGet(ck);
+  if (!w) {
+    w = Rng.derive(seed, key).fillNormal(new Float32Array(n));
+    cachePut(ck, w);
+  }
+  return w;
+}
+
 /** Drop every cached weight draw (tests, memory pressure). */
 export function clearWeightCache(): void {
   cache.clear();
