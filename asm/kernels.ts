@@ -25,6 +25,16 @@ export function layerNormBackwardWorkBytes(cols: i32): usize {
   return <usize>cols * 24 + 128;
 }
 
+/** Zeroes `bytes` bytes at p (bulk memory: far faster than a typed-array fill on the shared buffer). */
+export function zero(p: usize, bytes: usize): void {
+  memory.fill(p, 0, bytes);
+}
+
+/** Copies `bytes` bytes from src to dst (regions may overlap). */
+export function copy(dst: usize, src: usize, bytes: usize): void {
+  memory.copy(dst, src, bytes);
+}
+
 @inline function hsum(v: v128): f64 {
   return (
     <f64>f32x4.extract_lane(v, 0) +
@@ -678,16 +688,41 @@ function packA(a: usize, lda: i32, transA: i32, i0: i32, mc: i32, p0: i32, kc: i
         }
       }
     } else {
+      let p0v = 0;
+      if (rowsHere == MR) {
+        // 4 x 4 blocks transposed in registers: four row loads, four panel stores.
+        const rowBytes = <usize>lda << 2;
+        const s0 = a + ((<usize>(i0 + i) * <usize>lda + <usize>p0) << 2);
+        for (; p0v + 4 <= kc; p0v += 4) {
+          const q = s0 + (<usize>p0v << 2);
+          transpose4(v128.load(q), v128.load(q + rowBytes), v128.load(q + 2 * rowBytes), v128.load(q + 3 * rowBytes), panel + (<usize>p0v << 4), 16);
+        }
+      }
       for (let r = 0; r < MR; r++) {
         if (r < rowsHere) {
           const src = a + ((<usize>(i0 + i + r) * <usize>lda + <usize>p0) << 2);
-          for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * MR + r) << 2), load<f32>(src + (<usize>p << 2)));
+          for (let p = p0v; p < kc; p++) store<f32>(panel + (<usize>(p * MR + r) << 2), load<f32>(src + (<usize>p << 2)));
         } else {
-          for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * MR + r) << 2), 0);
+          for (let p = p0v; p < kc; p++) store<f32>(panel + (<usize>(p * MR + r) << 2), 0);
         }
       }
     }
   }
+}
+
+/**
+ * Transposes the 4 x 4 block with rows r0..r3 and stores its columns (each a vector of the four rows' values) at
+ * dst, dst + stride, dst + 2 stride, dst + 3 stride (bytes).
+ */
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + stride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
 /** Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into NR-column panels: panel[p * NR + c]. Zero-pads the last panel. */
@@ -713,12 +748,25 @@ function packB(b: usize, ldb: i32, transB: i32, p0: i32, kc: i32, j0: i32, nc: i
       }
     } else {
       // op(B)[p][jj] = B[jj * ldb + p]
+      let p0v = 0;
+      if (colsHere == NR) {
+        // Two 4 x 4 blocks (columns 0-3 and 4-7 of the panel) transposed in registers per 4 values of p.
+        const rowBytes = <usize>ldb << 2;
+        const s0 = b + ((<usize>(j0 + j) * <usize>ldb + <usize>p0) << 2);
+        const s4 = s0 + 4 * rowBytes;
+        for (; p0v + 4 <= kc; p0v += 4) {
+          const o = <usize>p0v << 2;
+          const d = panel + (<usize>p0v << 5);
+          transpose4(v128.load(s0 + o), v128.load(s0 + rowBytes + o), v128.load(s0 + 2 * rowBytes + o), v128.load(s0 + 3 * rowBytes + o), d, 32);
+          transpose4(v128.load(s4 + o), v128.load(s4 + rowBytes + o), v128.load(s4 + 2 * rowBytes + o), v128.load(s4 + 3 * rowBytes + o), d + 16, 32);
+        }
+      }
       for (let c = 0; c < NR; c++) {
         if (c < colsHere) {
           const src = b + ((<usize>(j0 + j + c) * <usize>ldb + <usize>p0) << 2);
-          for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * NR + c) << 2), load<f32>(src + (<usize>p << 2)));
+          for (let p = p0v; p < kc; p++) store<f32>(panel + (<usize>(p * NR + c) << 2), load<f32>(src + (<usize>p << 2)));
         } else {
-          for (let p = 0; p < kc; p++) store<f32>(panel + (<usize>(p * NR + c) << 2), 0);
+          for (let p = p0v; p < kc; p++) store<f32>(panel + (<usize>(p * NR + c) << 2), 0);
         }
       }
     }

@@ -42,6 +42,10 @@ export class TensorArena implements Allocator {
     return v;
   }
 
+  copy(dst: Float32Array, src: Float32Array): void {
+    this.wasm.copyInto(dst, src);
+  }
+
   /** Floats taken from the backend so far. */
   get size(): number {
     return this.floats;

@@ -29,9 +29,11 @@ export interface Val {
 export interface Allocator {
   /** n zeroed floats. */
   alloc(n: number): Float32Array;
+  /** dst.set(src) (equal lengths). */
+  copy(dst: Float32Array, src: Float32Array): void;
 }
 
-export const plainAllocator: Allocator = { alloc: (n) => new Float32Array(n) };
+export const plainAllocator: Allocator = { alloc: (n) => new Float32Array(n), copy: (dst, src) => dst.set(src) };
 
 let allocator: Allocator = plainAllocator;
 
@@ -43,7 +45,7 @@ export function newData(n: number): Float32Array {
 /** A copy of `a` in storage from the running simulation's allocator. */
 export function copyData(a: Float32Array): Float32Array {
   const d = allocator.alloc(a.length);
-  d.set(a);
+  allocator.copy(d, a);
   return d;
 }
 

@@ -33,6 +33,8 @@ export interface WeightSpecSim {
 const CACHE_FLOATS = 16 * 1024 * 1024;
 const cache = new Map<string, Float32Array>();
 let cacheFloats = 0;
+/** Draws made (cache misses), for tests and benchmarks. */
+let draws = 0;
 
 function cacheGet(k: string): Float32Array | undefined {
   const w = cache.get(k);
@@ -62,6 +64,7 @@ export function normalDraw(seed: number, key: string, n: number): Float32Array {
   const ck = `normal|${seed}|${key}|${n}`;
   let w = cacheGet(ck);
   if (!w) {
+    draws++;
     w = Rng.derive(seed, key).fillNormal(new Float32Array(n));
     cachePut(ck, w);
   }
@@ -72,6 +75,12 @@ export function normalDraw(seed: number, key: string, n: number): Float32Array {
 export function clearWeightCache(): void {
   cache.clear();
   cacheFloats = 0;
+  draws = 0;
+}
+
+/** Cached entries, their floats, and the draws made since the last clear. */
+export function weightCacheStats(): { entries: number; floats: number; draws: number } {
+  return { entries: cache.size, floats: cacheFloats, draws };
 }
 
 export class WeightStore {
@@ -85,6 +94,7 @@ export class WeightStore {
       const ck = `${this.seed}|${k}|${JSON.stringify(spec.ref ?? null)}|${spec.realShape.join(',')}`;
       w = cacheGet(ck);
       if (!w) {
+        draws++;
         w = initialize(spec.ref, spec.realShape, Rng.derive(this.seed, spec.key), { rows: spec.rows, cols: spec.cols });
         cachePut(ck, w);
       }

@@ -43,6 +43,8 @@ export interface WasmKernelBackend extends KernelBackend {
   freeAll(): void;
   /** True when `a` lives on the wasm memory (a view from alloc() or a subarray of one). */
   isView(a: Float32Array): boolean;
+  /** dst.set(src) for equal lengths; a bulk copy inside the wasm memory when both are views. */
+  copyInto(dst: Float32Array, src: Float32Array): void;
   stats(): { memoryBytes: number; allocatedBytes: number; blocks: number };
 }
 
@@ -106,6 +108,8 @@ interface Exports {
     work: number,
   ): void;
   moments(x: number, n: number, out: number): void;
+  zero(p: number, bytes: number): void;
+  copy(dst: number, src: number, bytes: number): void;
   geluForward(x: number, y: number, n: number): void;
   geluBackward(x: number, dy: number, dx: number, n: number): void;
 }
@@ -243,8 +247,15 @@ class WasmBackend implements WasmKernelBackend {
   alloc(n: number): Float32Array {
     const off = this.heap.allocBytes(n * 4);
     const v = new Float32Array(this.heapF32().buffer, off, n);
-    v.fill(0);
+    // Bulk memory in wasm: a typed-array fill on a SharedArrayBuffer is several times slower.
+    this.ex.zero(off, n * 4);
     return v;
+  }
+
+  copyInto(dst: Float32Array, src: Float32Array): void {
+    checkLen('dst', dst, src.length);
+    if (this.isView(dst) && this.isView(src)) this.ex.copy(dst.byteOffset, src.byteOffset, src.length * 4);
+    else dst.set(src);
   }
 
   free(view: Float32Array): void {
