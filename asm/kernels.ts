@@ -467,6 +467,91 @@ export function moments(x: usize, n: i32, out: usize): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Element-wise helpers of the simulator, bit-identical to their JavaScript loops: an f32 sum rounds exactly as
+// the f64 sum rounded to f32 does; a scale multiplies in f64 and rounds once.
+
+/** out = a + b for n f32 values (out may equal a or b). */
+export function add(a: usize, b: usize, out: usize, n: i32): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    v128.store(out + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+    v128.store(out + o, f32x4.add(v128.load(a + o, 16), v128.load(b + o, 16)), 16);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, load<f32>(a + o) + load<f32>(b + o));
+  }
+}
+
+/** out = x * f (product in f64, rounded to f32) for n values (out may equal x). */
+export function scale(x: usize, f: f64, out: usize, n: i32): void {
+  const fv = f64x2.splat(f);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = v128.load(x + o);
+    const lo = f64x2.mul(f64x2.promote_low_f32x4(v), fv);
+    const hi = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)), fv);
+    v128.store(out + o, v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, <f32>(<f64>load<f32>(x + o) * f));
+  }
+}
+
+/**
+ * For r < n: sum a_r b_r, sum a_r^2, sum b_r^2 over `cols` values (f64, exact products of promoted f32s) into
+ * out[3 r .. 3 r + 2]; rows r of a and b start at a + r strideA and b + r strideB (bytes).
+ */
+export function rowDots(a: usize, b: usize, n: i32, cols: i32, strideA: usize, strideB: usize, out: usize): void {
+  for (let r = 0; r < n; r++) {
+    const pa = a + <usize>r * strideA;
+    const pb = b + <usize>r * strideB;
+    let ab0 = f64x2.splat(0);
+    let ab1 = ab0;
+    let aa0 = ab0;
+    let aa1 = ab0;
+    let bb0 = ab0;
+    let bb1 = ab0;
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const o = <usize>c << 2;
+      const va = v128.load(pa + o);
+      const vb = v128.load(pb + o);
+      const a0 = f64x2.promote_low_f32x4(va);
+      const a1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(va, va, 2, 3, 0, 1));
+      const b0 = f64x2.promote_low_f32x4(vb);
+      const b1 = f64x2.promote_low_f32x4(v128.shuffle<f32>(vb, vb, 2, 3, 0, 1));
+      ab0 = f64x2.add(ab0, f64x2.mul(a0, b0));
+      ab1 = f64x2.add(ab1, f64x2.mul(a1, b1));
+      aa0 = f64x2.add(aa0, f64x2.mul(a0, a0));
+      aa1 = f64x2.add(aa1, f64x2.mul(a1, a1));
+      bb0 = f64x2.add(bb0, f64x2.mul(b0, b0));
+      bb1 = f64x2.add(bb1, f64x2.mul(b1, b1));
+    }
+    const abv = f64x2.add(ab0, ab1);
+    const aav = f64x2.add(aa0, aa1);
+    const bbv = f64x2.add(bb0, bb1);
+    let ab = f64x2.extract_lane(abv, 0) + f64x2.extract_lane(abv, 1);
+    let aa = f64x2.extract_lane(aav, 0) + f64x2.extract_lane(aav, 1);
+    let bb = f64x2.extract_lane(bbv, 0) + f64x2.extract_lane(bbv, 1);
+    for (; c < cols; c++) {
+      const x = <f64>load<f32>(pa + (<usize>c << 2));
+      const y = <f64>load<f32>(pb + (<usize>c << 2));
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
+    }
+    const q = out + <usize>r * 24;
+    store<f64>(q, ab);
+    store<f64>(q, aa, 8);
+    store<f64>(q, bb, 16);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // GELU (exact erf form), forward and backward, in f64 like the TypeScript reference (src/core/kernels/
 // activations.ts): the same erf (Numerical Recipes erfc fit, absolute error below 1.2e-7) evaluated with the
 // same operations in the same order, two lanes at a time; only exp differs (below, within a few ulp in f64 of

@@ -4,9 +4,12 @@
  * `setPreferredBackend('ts')`) forces the reference.
  */
 import { activationBackward, activationForward } from './activations';
+import { add } from './add';
 import { layerNormBackward, layerNormForward } from './layerNorm';
 import { matmul } from './matmul';
 import { moments } from './moments';
+import { rowDots } from './rowDots';
+import { scale } from './scale';
 import type { KernelBackend } from './types';
 import { loadWasmKernels } from './wasm/index';
 
@@ -16,6 +19,9 @@ export const tsKernels: KernelBackend = {
   layerNormBackward,
   matmul,
   moments,
+  add,
+  scale,
+  rowDots,
   activationForward,
   activationBackward,
 };

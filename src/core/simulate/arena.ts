@@ -46,6 +46,16 @@ export class TensorArena implements Allocator {
     this.wasm.copyInto(dst, src);
   }
 
+  add(a: Float32Array, b: Float32Array, out: Float32Array): void {
+    if (this.wasm.isView(a) && this.wasm.isView(b) && this.wasm.isView(out)) this.wasm.add(a, b, out);
+    else plainAllocator.add(a, b, out);
+  }
+
+  scale(x: Float32Array, f: number, out: Float32Array): void {
+    if (this.wasm.isView(x) && this.wasm.isView(out)) this.wasm.scale(x, f, out);
+    else plainAllocator.scale(x, f, out);
+  }
+
   /** Floats taken from the backend so far. */
   get size(): number {
     return this.floats;

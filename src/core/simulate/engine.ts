@@ -23,7 +23,7 @@ import { embeddingBackward, embeddingForward } from '../kernels/embedding';
 import { dropoutBackward, dropoutForward } from '../kernels/dropout';
 import type { KernelBackend } from '../kernels/types';
 import { Rng } from './rng';
-import { accumulate, align, copyData, like, makeVal, materialize, newData, renormalize, scaleInPlace, storedRms, withData, type Val } from './values';
+import { accumulate, addInto, align, copyData, like, makeVal, materialize, newData, renormalize, scaleInPlace, scaleInto, storedRms, withData, type Val } from './values';
 import { meanFieldFactors, normalDraw, WeightStore } from './weights';
 import { initialize } from './initializers';
 
@@ -395,7 +395,7 @@ function merge(ctx: EngineContext, kind: MergeKind, xs: Val[], what: string): { 
     const b = ds[1];
     if (kind === 'subtract') for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
     else if (kind === 'average') for (let i = 0; i < n; i++) out[i] = (a[i] + b[i]) / 2;
-    else for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+    else addInto(a, b, out);
   } else {
     const sign = kind === 'subtract' ? -1 : 1;
     const div = kind === 'average' ? k : 1;
@@ -419,7 +419,7 @@ function merge(ctx: EngineContext, kind: MergeKind, xs: Val[], what: string): { 
         } else if (f === 1) d = copyData(src);
         else {
           d = newData(n);
-          for (let i = 0; i < n; i++) d[i] = src[i] * f;
+          scaleInto(src, f, d);
         }
         return renormalize(like(v, conf[j].fold(d), dy.logScale));
       }),

@@ -7,7 +7,7 @@ import type { LayerGraph, LayerNode } from '../graph/types';
 import type { CancellationLike } from '../cancel';
 import { DEFAULT_LIMITS } from '../limits';
 import { kernels } from '../kernels/backend';
-import type { KernelBackend, Moments } from '../kernels/types';
+import type { KernelBackend } from '../kernels/types';
 import { GraphRunner, makeInputValue, type EngineContext, type RunnerRecord } from './engine';
 import type { Float32Limit, LayerSim, SimSeries, SimulationResult } from './types';
 import { allocatorFor } from './arena';
@@ -64,6 +64,9 @@ function bindBackend(b: KernelBackend): KernelBackend {
     layerNormBackward: (...a) => b.layerNormBackward(...a),
     matmul: (...a) => b.matmul(...a),
     moments: (x) => b.moments(x),
+    add: (...a) => b.add(...a),
+    scale: (...a) => b.scale(...a),
+    rowDots: (...a) => b.rowDots(...a),
     activationForward: (...a) => b.activationForward(...a),
     activationBackward: (...a) => b.activationBackward(...a),
   };
@@ -77,29 +80,25 @@ function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
+type RowDots = KernelBackend['rowDots'];
+
 /** Mean pairwise cosine between neighbouring samples (tokens of one sequence when seq > 1). */
-function sampleCosine(v: Val): number | null {
+function sampleCosineOf(v: Val, rowDots: RowDots): number | null {
   if (v.ids || v.rows < 2 || v.cols < 2) return null;
   const { data, cols, rows, seq } = v;
+  // Pairs (r, r + 1) for r = 0, step, 2 step, ... (at most ~64 of them).
+  const step = Math.max(1, Math.floor(rows / 64));
+  const count = Math.floor((rows - 2) / step) + 1;
+  const d = rowDots(data, data.subarray(cols), count, cols, step * cols, step * cols);
   let sum = 0;
   let n = 0;
-  const step = Math.max(1, Math.floor(rows / 64));
-  for (let r = 0; r + 1 < rows; r += step) {
+  for (let q = 0; q < count; q++) {
+    const r = q * step;
     if (seq > 1 && (r + 1) % seq === 0) continue;
-    const a = r * cols;
-    const b = (r + 1) * cols;
-    let ab = 0;
-    let aa = 0;
-    let bb = 0;
-    for (let c = 0; c < cols; c++) {
-      const x = data[a + c];
-      const y = data[b + c];
-      ab += x * y;
-      aa += x * x;
-      bb += y * y;
-    }
+    const aa = d[3 * q + 1];
+    const bb = d[3 * q + 2];
     if (aa > 0 && bb > 0) {
-      sum += ab / Math.sqrt(aa * bb);
+      sum += d[3 * q] / Math.sqrt(aa * bb);
       n++;
     }
   }
@@ -107,28 +106,21 @@ function sampleCosine(v: Val): number | null {
 }
 
 /** Mean cosine between each row of v and the same row of ref (same simulated shape required). */
-function retention(v: Val, ref: Val | undefined): number | null {
+function retention(v: Val, ref: Val | undefined, rowDots: RowDots): number | null {
   if (!ref || ref.ids || ref.rows !== v.rows || ref.cols !== v.cols || ref.realWidth !== v.realWidth) return null;
   const { rows, cols } = v;
-  const vd = v.data;
-  const rd = ref.data;
+  if (rows === 0) return null;
+  // Rows r = 0, step, 2 step, ... (at most ~64 of them).
+  const step = Math.max(1, Math.floor(rows / 64));
+  const count = Math.ceil(rows / step);
+  const d = rowDots(v.data, ref.data, count, cols, step * cols, step * cols);
   let s = 0;
   let n = 0;
-  const step = Math.max(1, Math.floor(rows / 64));
-  for (let r = 0; r < rows; r += step) {
-    const off = r * cols;
-    let ab = 0;
-    let aa = 0;
-    let bb = 0;
-    for (let c = 0; c < cols; c++) {
-      const x = vd[off + c];
-      const y = rd[off + c];
-      ab += x * y;
-      aa += x * x;
-      bb += y * y;
-    }
+  for (let q = 0; q < count; q++) {
+    const aa = d[3 * q + 1];
+    const bb = d[3 * q + 2];
     if (aa > 0 && bb > 0) {
-      s += ab / Math.sqrt(aa * bb);
+      s += d[3 * q] / Math.sqrt(aa * bb);
       n++;
     }
   }
@@ -325,7 +317,7 @@ function simulateWith(graph: LayerGraph, opts: SimOptions, backend: KernelBacken
   }
   const partial = runner.stopped || failed !== undefined;
   if (stopReason) notes.add(`partial result: ${stopReason}.`);
-  const result = summarize(graph, runner.records, runner.done, s, seed, thresholds, partial, notes, ctx.backend.moments);
+  const result = summarize(graph, runner.records, runner.done, s, seed, thresholds, partial, notes, ctx.backend);
   result.ms = Date.now() - t0;
   return result;
 }
@@ -339,9 +331,10 @@ function summarize(
   t: VerdictThresholds,
   partial: boolean,
   notesSet: Set<string>,
-  mom: (x: Float32Array) => Moments,
+  k: KernelBackend,
 ): SimulationResult {
-  const trueStats = (v: Val): TrueStats => trueStatsOf(v, mom);
+  const trueStats = (v: Val): TrueStats => trueStatsOf(v, k.moments);
+  const sampleCosine = (v: Val): number | null => sampleCosineOf(v, k.rowDots);
   // Reference input: the first model input, or the Embedding it feeds (token inputs have no scale).
   const firstInput = graph.inputs.find((i) => records.has(i));
   let refId = firstInput;
@@ -376,7 +369,7 @@ function summarize(
       gradRms: gst ? finiteOrNull(gst.rms) : null,
       weightGradNorm: wg !== null ? finiteOrNull(wg) : null,
       sampleCosine: sampleCosine(rec.out),
-      inputRetention: id === refId ? 1 : retention(rec.out, refVal),
+      inputRetention: id === refId ? 1 : retention(rec.out, refVal, k.rowDots),
     };
     if (rec.pre && rec.activation && ['tanh', 'sigmoid', 'hardSigmoid', 'softsign', 'softmax'].includes(rec.activation)) sim.saturation = saturation(rec.pre);
     layers[id] = sim;

@@ -4,7 +4,9 @@
  * whenever the stored RMS leaves [2^-20, 2^20]: a vanishing or exploding stack keeps meaningful statistics far
  * beyond float32's range (1e-60, 1e80), and the float32 limit is computed from the true scale.
  */
+import { add as addKernel } from '../kernels/add';
 import { moments } from '../kernels/moments';
+import { scale as scaleKernel } from '../kernels/scale';
 import type { Moments } from '../kernels/types';
 
 export interface Val {
@@ -31,9 +33,18 @@ export interface Allocator {
   alloc(n: number): Float32Array;
   /** dst.set(src) (equal lengths). */
   copy(dst: Float32Array, src: Float32Array): void;
+  /** out = a + b element-wise (float32 sums, as the JavaScript loop rounds them). */
+  add(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out = x * f element-wise (float64 product rounded once). */
+  scale(x: Float32Array, f: number, out: Float32Array): void;
 }
 
-export const plainAllocator: Allocator = { alloc: (n) => new Float32Array(n), copy: (dst, src) => dst.set(src) };
+export const plainAllocator: Allocator = {
+  alloc: (n) => new Float32Array(n),
+  copy: (dst, src) => dst.set(src),
+  add: (a, b, out) => void addKernel(a, b, out),
+  scale: (x, f, out) => void scaleKernel(x, f, out),
+};
 
 let allocator: Allocator = plainAllocator;
 
@@ -148,8 +159,18 @@ export function renormalize(v: Val): Val {
   return v;
 }
 
+/** out = a + b element-wise with the running simulation's storage (wasm for arena views). */
+export function addInto(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  allocator.add(a, b, out);
+}
+
+/** out = x * f element-wise (float64 products rounded once) with the running simulation's storage. */
+export function scaleInto(x: Float32Array, f: number, out: Float32Array): void {
+  allocator.scale(x, f, out);
+}
+
 export function scaleInPlace(d: Float32Array, f: number): void {
-  for (let i = 0; i < d.length; i++) d[i] *= f;
+  allocator.scale(d, f, d);
 }
 
 /**
@@ -178,9 +199,8 @@ export function align(vals: readonly Val[]): { datas: Float32Array[]; logScale: 
   for (const v of vals) if (v.logScale > m) m = v.logScale;
   const datas = vals.map((v) => {
     if (v.logScale === m) return v.data;
-    const f = Math.exp(v.logScale - m);
     const d = newData(v.data.length);
-    for (let i = 0; i < d.length; i++) d[i] = v.data[i] * f;
+    allocator.scale(v.data, Math.exp(v.logScale - m), d);
     return d;
   });
   return { datas, logScale: m };
@@ -192,8 +212,7 @@ export function accumulate(acc: Val | undefined, add: Val): Val {
   if (acc.data.length !== add.data.length) return acc;
   const { datas, logScale } = align([acc, add]);
   const out = datas[0] === acc.data ? acc.data : datas[0];
-  const b = datas[1];
-  for (let i = 0; i < out.length; i++) out[i] += b[i];
+  allocator.add(out, datas[1], out);
   acc.data = out;
   acc.logScale = logScale;
   return renormalize(acc);

@@ -25,6 +25,8 @@
  *   matmul              |C - C64| <= 1e-5 * (|op(A)| |op(B)|)_ij elementwise
  *   moments             f64 accumulation of exactly promoted f32s (8 partial sums): relative 1e-12
  *   gelu (fwd, bwd)     the TypeScript formula in f64 with another exp (2 ulp): |y - y_ts| <= 1 ulp of f32
+ *   add, scale          bit-identical to the TypeScript loops (f32 sums; f64 products rounded once)
+ *   rowDots             f64 accumulation of exactly promoted f32s: relative 1e-12
  * Rows whose f32 moments would overflow/underflow (|x| beyond ~1e19) fall back to float64 for that row.
  */
 import fs from 'node:fs';
@@ -109,6 +111,9 @@ interface Exports {
   ): void;
   moments(x: number, n: number, out: number): void;
   zero(p: number, bytes: number): void;
+  add(a: number, b: number, out: number, n: number): void;
+  scale(x: number, f: number, out: number, n: number): void;
+  rowDots(a: number, b: number, n: number, cols: number, strideA: number, strideB: number, out: number): void;
   copy(dst: number, src: number, bytes: number): void;
   geluForward(x: number, y: number, n: number): void;
   geluBackward(x: number, dy: number, dx: number, n: number): void;
@@ -464,6 +469,47 @@ class WasmBackend implements WasmKernelBackend {
     this.finish();
     const r = new Float64Array(this.ex.memory.buffer, work, 3);
     return { sum: r[0], sumSq: r[1], maxAbs: r[2] };
+  }
+
+  add(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array {
+    const n = a.length;
+    checkLen('b', b, n);
+    const y = out ?? new Float32Array(n);
+    checkLen('out', y, n);
+    if (n === 0) return y;
+    this.arg(a, IN);
+    this.arg(b, IN);
+    this.arg(y, OUT);
+    this.place(0);
+    this.ex.add(this.ptr[0], this.ptr[1], this.ptr[2], n);
+    this.finish();
+    return y;
+  }
+
+  scale(x: Float32Array, f: number, out?: Float32Array): Float32Array {
+    const n = x.length;
+    const y = out ?? new Float32Array(n);
+    checkLen('out', y, n);
+    if (n === 0) return y;
+    this.arg(x, IN);
+    this.arg(y, OUT);
+    this.place(0);
+    this.ex.scale(this.ptr[0], f, this.ptr[1], n);
+    this.finish();
+    return y;
+  }
+
+  rowDots(a: Float32Array, b: Float32Array, n: number, cols: number, strideA: number, strideB: number): Float64Array {
+    const out = new Float64Array(3 * n);
+    if (n <= 0) return out;
+    if ((n - 1) * strideA + cols > a.length || (n - 1) * strideB + cols > b.length) throw new RangeError('wasm kernel: rowDots rows out of bounds');
+    this.arg(a, IN);
+    this.arg(b, IN);
+    const work = this.place(24 * n);
+    this.ex.rowDots(this.ptr[0], this.ptr[1], n, cols, strideA * 4, strideB * 4, work);
+    this.finish();
+    out.set(new Float64Array(this.ex.memory.buffer, work, 3 * n));
+    return out;
   }
 
   /** GELU in wasm; every other activation through the TypeScript kernels. */
