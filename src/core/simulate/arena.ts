@@ -2,7 +2,7 @@
  * Tensor storage for one simulation run. With the wasm backend, tensors are views on the wasm memory handed out
  * by a bump allocator over a few large blocks: the kernels read and write them in place (no copies in and out
  * of the backend's scratch) and the run leaves little garbage. Everything is released at once when the run
- * ends. Past `capFloats` (a bound on the wasm memory a run may pin: the memory never shrinks) storage falls
+ * ends (up to 128 MiB of blocks are kept for the next run). Past `capFloats` (a bound on the wasm memory a run may pin: the memory never shrinks) storage falls
  * back to plain Float32Arrays, which the kernels also accept. Views never leave the simulator: its results
  * hold numbers only, and the views are on shared memory (copy them before posting them to another thread).
  */
@@ -14,31 +14,57 @@ import { plainAllocator, type Allocator } from './values';
 const BLOCK_FLOATS = 1 << 20;
 /** Default cap per run: 64M floats (256 MiB). */
 export const ARENA_CAP_FLOATS = 1 << 26;
+/** Blocks kept between runs (per backend) for the next run: 32 blocks, 128 MiB; more are freed. */
+const POOL_BLOCKS = 32;
+
+/**
+ * Standard blocks kept between runs: the next run reuses them instead of taking (and zero-filling) new ones.
+ * Their contents are stale; views are zeroed when handed out, just before the kernel that fills them touches the
+ * same memory (one pass through the cache instead of a separate zero-fill of whole blocks).
+ */
+const pools = new WeakMap<WasmKernelBackend, { epoch: number; blocks: Float32Array[] }>();
 
 export class TensorArena implements Allocator {
   private readonly blocks: Float32Array[] = [];
   private cur: Float32Array | undefined;
   private used = 0;
   private floats = 0;
+  private readonly pool: Float32Array[];
+  private readonly epoch: number;
 
   constructor(
     private readonly wasm: WasmKernelBackend,
     private readonly capFloats = ARENA_CAP_FLOATS,
-  ) {}
+  ) {
+    let pool = pools.get(wasm);
+    // After a freeAll() the pooled blocks belong to the backend again: forget them.
+    if (!pool || pool.epoch !== wasm.epoch) pools.set(wasm, (pool = { epoch: wasm.epoch, blocks: [] }));
+    this.pool = pool.blocks;
+    this.epoch = wasm.epoch;
+  }
 
   alloc(n: number): Float32Array {
+    return this.take(n, true);
+  }
+
+  /** Like alloc() but not zeroed: only for outputs that a kernel overwrites entirely (a matmul's). */
+  allocFull(n: number): Float32Array {
+    return this.take(n, false);
+  }
+
+  private take(n: number, zero: boolean): Float32Array {
     const need = (n + 15) & ~15; // 64-byte aligned sub-blocks
     if (!this.cur || this.used + need > this.cur.length) {
       const size = Math.max(need, BLOCK_FLOATS);
       if (n === 0 || this.floats + size > this.capFloats) return new Float32Array(n);
-      // A fresh block is zero-filled by the backend, and each of its floats is handed out once per run.
-      this.cur = this.wasm.alloc(size);
+      this.cur = size === BLOCK_FLOATS && this.pool.length ? this.pool.pop()! : this.wasm.alloc(size);
       this.blocks.push(this.cur);
       this.floats += size;
       this.used = 0;
     }
     const v = this.cur.subarray(this.used, this.used + n);
     this.used += need;
+    if (zero) this.wasm.zero(v);
     return v;
   }
 
@@ -61,9 +87,14 @@ export class TensorArena implements Allocator {
     return this.floats;
   }
 
-  /** Returns every block to the backend: no view handed out may be used afterwards. */
+  /** Returns every block (to the pool or the backend): no view handed out may be used afterwards. */
   release(): void {
-    for (const b of this.blocks) this.wasm.free(b);
+    // Blocks freed by a freeAll() during the run are the backend's already.
+    const mine = this.wasm.epoch === this.epoch;
+    for (const b of mine ? this.blocks : []) {
+      if (b.length === BLOCK_FLOATS && this.pool.length < POOL_BLOCKS) this.pool.push(b);
+      else this.wasm.free(b);
+    }
     this.blocks.length = 0;
     this.cur = undefined;
     this.used = 0;

@@ -23,7 +23,7 @@ import { embeddingBackward, embeddingForward } from '../kernels/embedding';
 import { dropoutBackward, dropoutForward } from '../kernels/dropout';
 import type { KernelBackend } from '../kernels/types';
 import { Rng } from './rng';
-import { accumulate, addInto, align, copyData, like, makeVal, materialize, newData, renormalize, scaleInPlace, scaleInto, storedRms, withData, type Val } from './values';
+import { accumulate, addInto, align, copyData, like, makeVal, materialize, newData, newOutput, renormalize, scaleInPlace, scaleInto, storedRms, withData, type Val } from './values';
 import { meanFieldFactors, normalDraw, WeightStore } from './weights';
 import { initialize } from './initializers';
 
@@ -225,7 +225,7 @@ function linear(ctx: EngineContext, x: Val, s: LinearSpec): { out: Val; back: Ba
   const simOut = capWidth(ctx, s.realOut);
   const W = ctx.weights.get({ key: `${s.key}/kernel`, ref: s.kernelRef, realShape: s.realShape, rows: simIn, cols: simOut });
   const fac = meanFieldFactors(s.kernelRef, s.realShape, s.fanSumIn, s.fanSumOut, simIn, simOut);
-  const y = makeVal(x.rows, simOut, x.seq, s.realOut, x.logScale + Math.log(fac.fwd));
+  const y = makeVal(x.rows, simOut, x.seq, s.realOut, x.logScale + Math.log(fac.fwd), newOutput(x.rows * simOut));
   ctx.backend.matmul(x.data, W, { m: x.rows, k: simIn, n: simOut }, y.data);
   if (s.useBias) addBias(y, ctx.weights.get({ key: `${s.key}/bias`, ref: s.biasRef, realShape: [s.realOut], rows: 1, cols: simOut }));
   renormalize(y);
@@ -235,9 +235,9 @@ function linear(ctx: EngineContext, x: Val, s: LinearSpec): { out: Val; back: Ba
     out: y,
     grad,
     back: (dy) => {
-      const dx = makeVal(x.rows, simIn, x.seq, x.realWidth, dy.logScale + Math.log(fac.bwd));
+      const dx = makeVal(x.rows, simIn, x.seq, x.realWidth, dy.logScale + Math.log(fac.bwd), newOutput(x.rows * simIn));
       ctx.backend.matmul(dy.data, W, { m: x.rows, k: simOut, n: simIn, transB: true }, dx.data);
-      const dW = ctx.backend.matmul(x.data, dy.data, { m: simIn, k: x.rows, n: simOut, transA: true }, newData(simIn * simOut));
+      const dW = ctx.backend.matmul(x.data, dy.data, { m: simIn, k: x.rows, n: simOut, transA: true }, newOutput(simIn * simOut));
       const r = Math.sqrt(ctx.backend.moments(dW).sumSq);
       grad.log10Norm = r > 0 ? Math.log10(r) + (x.logScale + dy.logScale) * LOG10E + gradEntries : -Infinity;
       return [renormalize(dx)];

@@ -31,6 +31,8 @@ export interface Val {
 export interface Allocator {
   /** n zeroed floats. */
   alloc(n: number): Float32Array;
+  /** n floats, possibly not zeroed: only for outputs that a kernel overwrites entirely. */
+  allocFull(n: number): Float32Array;
   /** dst.set(src) (equal lengths). */
   copy(dst: Float32Array, src: Float32Array): void;
   /** out = a + b element-wise (float32 sums, as the JavaScript loop rounds them). */
@@ -41,6 +43,7 @@ export interface Allocator {
 
 export const plainAllocator: Allocator = {
   alloc: (n) => new Float32Array(n),
+  allocFull: (n) => new Float32Array(n),
   copy: (dst, src) => dst.set(src),
   add: (a, b, out) => void addKernel(a, b, out),
   scale: (x, f, out) => void scaleKernel(x, f, out),
@@ -53,9 +56,14 @@ export function newData(n: number): Float32Array {
   return allocator.alloc(n);
 }
 
+/** Storage for n floats that a kernel overwrites entirely (a matmul's output): not necessarily zeroed. */
+export function newOutput(n: number): Float32Array {
+  return allocator.allocFull(n);
+}
+
 /** A copy of `a` in storage from the running simulation's allocator. */
 export function copyData(a: Float32Array): Float32Array {
-  const d = allocator.alloc(a.length);
+  const d = allocator.allocFull(a.length);
   allocator.copy(d, a);
   return d;
 }

@@ -43,10 +43,14 @@ export interface WasmKernelBackend extends KernelBackend {
   free(view: Float32Array): void;
   /** Frees every block handed out by alloc(): every such view must be dropped. */
   freeAll(): void;
+  /** Incremented by every freeAll(): holders of views across calls check it before reusing them. */
+  readonly epoch: number;
   /** True when `a` lives on the wasm memory (a view from alloc() or a subarray of one). */
   isView(a: Float32Array): boolean;
   /** dst.set(src) for equal lengths; a bulk copy inside the wasm memory when both are views. */
   copyInto(dst: Float32Array, src: Float32Array): void;
+  /** Zero-fills a view (bulk memory), or fill(0) for a plain array. */
+  zero(a: Float32Array): void;
   stats(): { memoryBytes: number; allocatedBytes: number; blocks: number };
 }
 
@@ -257,6 +261,11 @@ class WasmBackend implements WasmKernelBackend {
     return v;
   }
 
+  zero(a: Float32Array): void {
+    if (this.isView(a)) this.ex.zero(a.byteOffset, a.length * 4);
+    else a.fill(0);
+  }
+
   copyInto(dst: Float32Array, src: Float32Array): void {
     checkLen('dst', dst, src.length);
     if (this.isView(dst) && this.isView(src)) this.ex.copy(dst.byteOffset, src.byteOffset, src.length * 4);
@@ -267,8 +276,11 @@ class WasmBackend implements WasmKernelBackend {
     if (this.isView(view)) this.heap.freeBytes(view.byteOffset);
   }
 
+  epoch = 0;
+
   freeAll(): void {
     this.heap.freeAllBlocks(new Set(this.scratchSize ? [this.scratchOff] : []));
+    this.epoch++;
   }
 
   isView(a: Float32Array): boolean {
