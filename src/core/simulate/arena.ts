@@ -12,9 +12,13 @@ import { plainAllocator, type Allocator } from './values';
 
 /** Floats per block taken from the backend (4 MiB). */
 const BLOCK_FLOATS = 1 << 20;
-/** Default cap per run: 64M floats (256 MiB). */
-export const ARENA_CAP_FLOATS = 1 << 26;
-/** Blocks kept between runs (per backend) for the next run: 32 blocks, 128 MiB; more are freed. */
+/**
+ * Default cap per run: 32M floats (128 MiB), also the most the pool keeps. The wasm memory never shrinks, so
+ * this bounds what a long-lived extension worker keeps after a full-profile run; the interactive profile of a
+ * 24-block transformer needs about 67 MB, the full profile more (the rest is plain arrays).
+ */
+export const ARENA_CAP_FLOATS = 1 << 25;
+/** Blocks kept between runs (per backend) for the next run: up to the cap; more are freed. */
 const POOL_BLOCKS = 32;
 
 /**
