@@ -11,8 +11,14 @@ export interface Limits {
   maxEvalSteps: number;
   /** Nested helper / method / arrow-function calls during static evaluation. */
   maxCallDepth: number;
+  /** Expressions evaluated one inside the other (calls included): deeper ones are unknown (the stack is finite). */
+  maxExprDepth: number;
   /** Layer nodes per model graph. */
   maxNodes: number;
+  /** Layer nodes of all the model graphs of one file together (models built from one huge shared chain). */
+  maxFileNodes: number;
+  /** Models reported per file (a builder called in a loop or recursion makes one per call). */
+  maxModels: number;
   /** Wall-clock budget for parsing one file, in ms. */
   parseTimeMs: number;
   /** Wall-clock budget for simulating one model (all what-if variants included), in ms. */
@@ -26,7 +32,10 @@ export const DEFAULT_LIMITS: Limits = {
   maxLoopIterations: 10_000,
   maxEvalSteps: 2_000_000,
   maxCallDepth: 48,
+  maxExprDepth: 1_500,
   maxNodes: 20_000,
+  maxFileNodes: 50_000,
+  maxModels: 1_000,
   parseTimeMs: 3_000,
   simulateTimeMs: 20_000,
   maxSimWidth: 1024,

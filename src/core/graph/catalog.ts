@@ -8,6 +8,7 @@
  * converted model.json files are listed too (no factory), so their configs are still resolved.
  */
 import type { Config, ConfigValue, InitializerRef } from './types';
+import { dict } from '../dict';
 
 type Defaults = { [key: string]: ConfigValue };
 
@@ -83,7 +84,7 @@ interface ClassEntry {
 }
 
 /** className -> entry. Insertion order is the documentation order. */
-const CLASSES: { [className: string]: ClassEntry } = {
+const CLASSES: { [className: string]: ClassEntry } = dict<ClassEntry>({
   // Inputs
   InputLayer: { factories: ['inputLayer'], defaults: { sparse: false } },
   // Basic
@@ -228,7 +229,7 @@ const CLASSES: { [className: string]: ClassEntry } = {
   EinsumDense: { factories: [], defaults: { kernelInitializer: init(GLOROT_UNIFORM), biasInitializer: init(ZEROS) } },
   Lambda: { factories: [], defaults: {} },
   TFOpLambda: { factories: [], defaults: {} },
-};
+});
 
 const FACTORY_TO_CLASS = new Map<string, string>();
 for (const [className, entry] of Object.entries(CLASSES)) {
@@ -281,7 +282,7 @@ const TFJS_ACTIVATIONS = [
   'gelu',
   'gelu_new',
 ];
-const ACTIVATION_ALIASES: { [lower: string]: string } = {};
+const ACTIVATION_ALIASES: { [lower: string]: string } = dict({});
 for (const a of TFJS_ACTIVATIONS) ACTIVATION_ALIASES[a.toLowerCase().replace(/_/g, '')] = a;
 Object.assign(ACTIVATION_ALIASES, {
   hardsigmoid: 'hardSigmoid',
@@ -355,7 +356,7 @@ const INITIALIZER_IDS = [
   'varianceScaling',
   'zeros',
 ];
-const INITIALIZER_ALIASES: { [key: string]: string } = {};
+const INITIALIZER_ALIASES: { [key: string]: string } = dict({});
 for (const id of INITIALIZER_IDS) INITIALIZER_ALIASES[id.toLowerCase()] = id;
 Object.assign(INITIALIZER_ALIASES, { zero: 'zeros', one: 'ones', normal: 'randomNormal', uniform: 'randomUniform' });
 
@@ -402,7 +403,7 @@ function normalizeArgs(cfg: ConfigValue | undefined): { [key: string]: ConfigVal
 }
 
 /** Default args of parametrized initializers (tfjs initializers.ts). */
-const INITIALIZER_DEFAULT_ARGS: { [id: string]: { [key: string]: ConfigValue } } = {
+const INITIALIZER_DEFAULT_ARGS: { [id: string]: { [key: string]: ConfigValue } } = dict<{ [key: string]: ConfigValue }>({
   randomNormal: { mean: 0, stddev: 0.05 },
   randomUniform: { minval: -0.05, maxval: 0.05 },
   truncatedNormal: { mean: 0, stddev: 0.05 },
@@ -410,7 +411,7 @@ const INITIALIZER_DEFAULT_ARGS: { [id: string]: { [key: string]: ConfigValue } }
   orthogonal: { gain: 1 },
   identity: { gain: 1 },
   varianceScaling: { scale: 1, mode: 'fanIn', distribution: 'normal' },
-};
+});
 
 function withDefaultArgs(ref: InitializerRef): InitializerRef {
   const d = INITIALIZER_DEFAULT_ARGS[ref.id];
@@ -453,14 +454,14 @@ export interface VarianceScalingForm {
   distribution: 'normal' | 'uniform' | 'truncatedNormal' | 'untruncatedNormal';
 }
 
-const NAMED_VS: { [id: string]: VarianceScalingForm } = {
+const NAMED_VS: { [id: string]: VarianceScalingForm } = dict({
   glorotNormal: { scale: 1, mode: 'fanAvg', distribution: 'normal' },
   glorotUniform: { scale: 1, mode: 'fanAvg', distribution: 'uniform' },
   heNormal: { scale: 2, mode: 'fanIn', distribution: 'normal' },
   heUniform: { scale: 2, mode: 'fanIn', distribution: 'uniform' },
   leCunNormal: { scale: 1, mode: 'fanIn', distribution: 'normal' },
   leCunUniform: { scale: 1, mode: 'fanIn', distribution: 'uniform' },
-};
+});
 
 /** Variance of N(0,1) truncated at +-2 (what tfjs's truncatedNormal keeps of the nominal variance). */
 export const TRUNCATED_NORMAL_VARIANCE = 0.77374;

@@ -15,6 +15,7 @@ import {
   type Env,
   type Value,
 } from './values';
+import { dict } from '../dict';
 
 type Fn = (thisVal: Value, args: Value[], node: TS.Node | undefined) => Value;
 
@@ -112,7 +113,7 @@ export function arrayProp(ev: Evaluator, arr: ArrayVal, key: string): Value {
 
 type ArrayMethod = (ev: Evaluator, arr: ArrayVal, args: Value[], node: TS.Node | undefined) => Value;
 
-const ARRAY_METHODS: { [key: string]: ArrayMethod } = {
+const ARRAY_METHODS: { [key: string]: ArrayMethod } = dict({
   push(ev, arr, args, node) {
     if (!arrayRoom(ev, arr.items.length, args.length, node)) return arr.items.length;
     for (const a of args) arr.items.push(a);
@@ -345,7 +346,7 @@ const ARRAY_METHODS: { [key: string]: ArrayMethod } = {
     if (!failed) arr.items = copy;
     return arr;
   },
-};
+});
 
 export function primitiveProp(ev: Evaluator, v: string | number | boolean, key: string): Value {
   if (typeof v === 'string') {

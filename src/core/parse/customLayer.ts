@@ -20,7 +20,7 @@ import {
   type Value,
 } from './values';
 import { tensorsOf } from './tfjsApi';
-import type { Shape } from './shapes';
+import { wholeDims, type Shape } from './shapes';
 import { getTs } from './tsLoader';
 
 /** Weights a sub-layer held in a field contributes (its kernels, embeddings, gammas ...). */
@@ -202,7 +202,7 @@ export function analyseCustomLayer(
         out = ev.callFunction(cos, inst, [arg], undefined);
       }, 'computeOutputShape()');
       if (out instanceof ArrayVal && out.items.every((d) => d === null || typeof d === 'number')) {
-        st.outputShape = out.items as (number | null)[];
+        st.outputShape = wholeDims(out.items as (number | null)[]);
       }
     }
     const info: CustomLayerInfo = {

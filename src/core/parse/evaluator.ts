@@ -1364,11 +1364,34 @@ export class Evaluator {
   // -------------------------------------------------------------------------------------------------------
   // Expressions
 
+  /** Expressions being evaluated, one inside the other (calls included): bounded by maxExprDepth. */
+  private exprDepth = 0;
+
   ev(n: TS.Node): Value {
     this.tick(n);
     const h = this.exprH[n.kind];
-    if (h) return h(n);
-    return this.unknownOf(n);
+    if (!h) return this.unknownOf(n);
+    if (this.exprDepth >= this.limits.maxExprDepth) return this.tooDeep(n);
+    this.exprDepth++;
+    try {
+      return h(n);
+    } finally {
+      this.exprDepth--;
+    }
+  }
+
+  /** An expression nested past maxExprDepth (a 26,000-term `a + 1 + 1 ...`): unknown, with a note. */
+  private tooDeep(n: TS.Node): Value {
+    if (!this.reportedDepthLimit.has(n)) {
+      this.reportedDepthLimit.add(n);
+      this.note(
+        'limit',
+        `Expression nested more than ${this.limits.maxExprDepth} levels deep here (limit maxExprDepth): its value is unknown; ` +
+          `the rest of the analysis is unaffected.`,
+        n,
+      );
+    }
+    return new UnknownVal('an expression nested too deeply (maxExprDepth)');
   }
 
   private evalIdentifier(n: TS.Identifier): Value {
@@ -1989,6 +2012,9 @@ export class Evaluator {
     return inst;
   }
 
+  /** Constructions in progress (field initializers and super classes nest without a function call). */
+  private constructNesting = 0;
+
   private constructInto(
     cls: ClassVal,
     inst: ObjectVal,
@@ -1996,6 +2022,28 @@ export class Evaluator {
     node: TS.Node | undefined,
     root = false,
   ): void {
+    if (this.constructNesting >= this.limits.maxCallDepth) {
+      const at = node ?? cls.decl;
+      if (!this.reportedDepthLimit.has(at)) {
+        this.reportedDepthLimit.add(at);
+        this.note(
+          'limit',
+          `Construction of ${cls.name || 'a class'} not followed: more than ${this.limits.maxCallDepth} constructions nest here ` +
+            `(limit maxCallDepth; a field or super class that constructs its own class?). The object is left empty; the rest of the analysis is unaffected.`,
+          at,
+        );
+      }
+      return;
+    }
+    this.constructNesting++;
+    try {
+      this.constructIntoUnbounded(cls, inst, args, node, root);
+    } finally {
+      this.constructNesting--;
+    }
+  }
+
+  private constructIntoUnbounded(cls: ClassVal, inst: ObjectVal, args: Value[], node: TS.Node | undefined, root: boolean): void {
     if (cls.ctor) {
       const fn = new FunctionVal(cls.ctor, cls.env, cls.mod, cls.name || 'constructor');
       fn.homeClass = cls;

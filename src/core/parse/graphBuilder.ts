@@ -17,6 +17,8 @@ export interface Namer {
 export interface BuildContext {
   namer: Namer;
   maxNodes: number;
+  /** Nodes emitted by every graph of the file so far, and the cap on them (maxFileNodes). */
+  fileNodes?: { used: number; max: number };
   fileScope: NoteScope;
   /** Notes made at the top level of the file, with the uid counter at the time: they concern later parts. */
   fileNotes: Map<Note, number>;
@@ -74,7 +76,7 @@ export class GraphAssembler {
   private readonly extraNotes: Note[] = [];
   private readonly stack: ModelVal[] = [];
   private truncatedAt: Span | undefined;
-  private truncated = false;
+  private truncated: false | 'maxNodes' | 'maxFileNodes' = false;
   /** Largest uid among the parts of the graph (layers, models): top-level notes made before it apply. */
   private maxUid = -1;
 
@@ -122,9 +124,13 @@ export class GraphAssembler {
       });
     }
     if (this.truncated) {
+      const what =
+        this.truncated === 'maxNodes'
+          ? `This model has more than ${this.ctx.maxNodes} layer nodes (limit maxNodes)`
+          : `The models of this file have more than ${this.ctx.fileNodes?.max} layer nodes together (limit maxFileNodes)`;
       this.extraNotes.push({
         kind: 'limit',
-        message: `This model has more than ${this.ctx.maxNodes} layer nodes (limit maxNodes): the graph stops there; the nodes kept are complete and correctly wired.`,
+        message: `${what}: the graph stops there; the nodes kept are complete and correctly wired.`,
         ...(this.truncatedAt ? { span: this.truncatedAt } : {}),
       });
     }
@@ -172,13 +178,15 @@ export class GraphAssembler {
 
   /** Emits one node; returns its id ('' once maxNodes is reached). */
   private emit(layer: LayerVal, inputs: string[], info: EmitInfo): string {
-    if (this.nodes.length >= this.ctx.maxNodes) {
+    const fileNodes = this.ctx.fileNodes;
+    if (this.nodes.length >= this.ctx.maxNodes || (fileNodes && fileNodes.used >= fileNodes.max)) {
       if (!this.truncated) {
-        this.truncated = true;
+        this.truncated = this.nodes.length >= this.ctx.maxNodes ? 'maxNodes' : 'maxFileNodes';
         this.truncatedAt = info.applySpan ?? layer.span;
       }
       return '';
     }
+    if (fileNodes) fileNodes.used++;
     const id = `n${this.nodes.length}`;
     const name = (layer.name ??= writtenName(layer) ?? this.ctx.namer.next(layer.className));
     const u = this.uses.get(layer);

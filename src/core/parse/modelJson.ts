@@ -12,7 +12,7 @@ import { camelCaseKey, isKnownClass, resolveConfig } from '../graph/catalog';
 import { layerKind } from '../graph/kinds';
 import { resolveLimits } from '../limits';
 import { LineIndex, scanJson, type JsonRange, type JsonValue } from './jsonScan';
-import { inferShape } from './shapes';
+import { inferShape, wholeDims } from './shapes';
 import type { ParseOptions, ParseResult } from './types';
 
 type JsonObject = { [key: string]: JsonValue };
@@ -246,7 +246,7 @@ class Builder {
     if (fromModel) node.fromModel = fromModel;
     if (weightKey) node.weightKey = weightKey;
     const shape = inputShapeOf(written);
-    if (className === 'InputLayer' && shape) node.outputShape = shape;
+    if (className === 'InputLayer' && shape) node.outputShape = wholeDims(shape);
     if (!isKnownClass(className) && !MODEL_CLASSES.has(className)) {
       const weights = this.weightsByLayer.get(name) ?? [];
       node.custom = { userClass: className, weights, subLayers: [], residual: false, opaque: true };
@@ -266,7 +266,7 @@ class Builder {
     if (!this.canAdd()) return -1;
     const written: Config = shape ? { batchInputShape: shape } : {};
     const node: RawNode = { tmp: this.nodes.length, className: 'InputLayer', name, written, span: this.spanOf(at), inputs: [] };
-    if (shape) node.outputShape = shape;
+    if (shape) node.outputShape = wholeDims(shape);
     if (fromModel) node.fromModel = fromModel;
     this.nodes.push(node);
     return node.tmp;

@@ -58,7 +58,22 @@ function convLength(
   return Math.floor((d - eff) / s) + 1;
 }
 
+/**
+ * The output shape of a layer from its config and input shapes, when it can be known. A dimension that would not
+ * be a whole number of units (Infinity from 1e308-sized configs, NaN, a negative length from a kernel larger than
+ * its input) is unknown (null): shapes carry only what a real tensor could have.
+ */
 export function inferShape(className: string, config: Config, ins: (Shape | undefined)[]): Shape | undefined {
+  const shape = inferRaw(className, config, ins);
+  return shape && wholeDims(shape);
+}
+
+/** A shape with every dimension that is not a whole number of units (>= 0) made unknown (null). */
+export function wholeDims(shape: Shape): Shape {
+  return shape.map((d) => (d === null || (Number.isSafeInteger(d) && d >= 0) ? d : null));
+}
+
+function inferRaw(className: string, config: Config, ins: (Shape | undefined)[]): Shape | undefined {
   const x = ins[0];
   if (className === 'InputLayer') {
     const b = config.batchInputShape;

@@ -31,10 +31,14 @@ function byteLength(text: string): number {
 /** File-unique model names: the binding name, else the builder, else 'model'; repeats get _1, _2 ... */
 function nameModels(models: ModelVal[]): void {
   const used = new Set<string>();
+  // next suffix to try per base name: linear in the number of models, however many share a name
+  const nextSuffix = new Map<string, number>();
   for (const m of models) {
     const base = m.bindName ?? m.builder ?? 'model';
     let name = base;
-    for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
+    let i = nextSuffix.get(base) ?? 1;
+    while (used.has(name)) name = `${base}_${i++}`;
+    nextSuffix.set(base, i);
     used.add(name);
     m.finalName = name;
   }
@@ -82,7 +86,10 @@ export function parseSource(path: string, text: string, opts: ParseOptions = {})
     // The TypeScript parser overflows the stack on pathologically nested code (thousands of levels).
     result.errors.push({
       kind: 'limit',
-      message: `File not analysed: the parser gave up (${e instanceof Error ? e.message : String(e)}).`,
+      message:
+        e instanceof RangeError
+          ? `File not analysed: its code nests too deeply for the TypeScript parser, which ran out of stack (${e.message}); no models from this file.`
+          : `File not analysed: the parser gave up (${e instanceof Error ? e.message : String(e)}).`,
     });
     return result;
   }
@@ -180,13 +187,24 @@ function analyse(
     });
   }
 
-  const models = ev.models.filter((m) => m.reported);
+  let models = ev.models.filter((m) => m.reported);
+  if (models.length > limits.maxModels) {
+    result.notes.push({
+      kind: 'limit',
+      message:
+        `This file makes more than ${limits.maxModels} models (limit maxModels): this one and the ${models.length - limits.maxModels - 1} ` +
+        `made after it are not reported; the ${limits.maxModels} reported are complete.`,
+      span: models[limits.maxModels].span,
+    });
+    models = models.slice(0, limits.maxModels);
+  }
   nameModels(models);
   const namer = cachedNamer(new AutoNamer());
   const attached = new Set<Note>();
   const ctx: BuildContext = {
     namer,
     maxNodes: limits.maxNodes,
+    fileNodes: { used: 0, max: limits.maxFileNodes },
     fileScope: ev.fileScope,
     fileNotes: ev.fileNoteUid,
     customInfo: (layer, shapes) =>
@@ -194,7 +212,17 @@ function analyse(
         new GraphAssembler(ctx).buildBody(inputs, outputs, name, span),
       ),
   };
-  for (const m of models) {
+  for (const [i, m] of models.entries()) {
+    if (ctx.fileNodes && ctx.fileNodes.used >= ctx.fileNodes.max) {
+      result.notes.push({
+        kind: 'limit',
+        message:
+          `The models of this file have ${ctx.fileNodes.max} layer nodes together (limit maxFileNodes): this model and the ` +
+          `${models.length - i - 1} after it are not reported; the ${i} reported are complete or say where they stop.`,
+        span: m.span,
+      });
+      break;
+    }
     let graph: LayerGraph;
     try {
       graph = new GraphAssembler(ctx).build(m);

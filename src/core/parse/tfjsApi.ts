@@ -26,11 +26,12 @@ import {
 } from './values';
 import { addCallSite, applyCallSite, creationSite, snippet, spanOf, textOf } from './sites';
 import { normalizeInitializer } from '../graph/catalog';
+import { dict } from '../dict';
 
 const b = (name: string, fn: BuiltinVal['fn']): BuiltinVal => new BuiltinVal(name, fn);
 
 /** tf.<op> on tensors that map onto a merge layer. */
-const MERGE_OPS: { [op: string]: string } = {
+const MERGE_OPS: { [op: string]: string } = dict({
   add: 'Add',
   addN: 'Add',
   sub: 'Subtract',
@@ -38,9 +39,9 @@ const MERGE_OPS: { [op: string]: string } = {
   maximum: 'Maximum',
   minimum: 'Minimum',
   concat: 'Concatenate',
-};
+});
 /** tf.<op> activations -> tfjs activation identifiers. */
-const ACTIVATION_OPS: { [op: string]: string } = {
+const ACTIVATION_OPS: { [op: string]: string } = dict({
   relu: 'relu',
   relu6: 'relu6',
   elu: 'elu',
@@ -51,7 +52,7 @@ const ACTIVATION_OPS: { [op: string]: string } = {
   softplus: 'softplus',
   softsign: 'softsign',
   gelu: 'gelu',
-};
+});
 const IDENTITY_OPS = new Set(['identity', 'clone', 'keep', 'cast', 'toFloat']);
 /** tf.<op> names the evaluator treats as tensor ops (anything else on `tf` is unknown). */
 const TENSOR_OPS = new Set([
@@ -120,7 +121,7 @@ const TENSOR_METHODS = new Set([
 ]);
 
 /** Layer classes whose apply() returns [output, ...states] when returnState is set. */
-const STATE_COUNT: { [className: string]: number } = { LSTM: 2, GRU: 1, SimpleRNN: 1, RNN: 1, ConvLSTM2D: 2 };
+const STATE_COUNT: { [className: string]: number } = dict({ LSTM: 2, GRU: 1, SimpleRNN: 1, RNN: 1, ConvLSTM2D: 2 });
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -202,7 +203,9 @@ export class TfApi {
   /** Value -> ConfigValue; unknown parts become '<unknown>' and are listed in `unknowns`. */
   toConfig(v: Value, unknowns: string[], path: string, depth = 0): ConfigValue | undefined {
     if (v === undefined) return undefined;
-    if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+    // Infinity and NaN are kept by name, as model.json configs have them: JSON output has no such numbers.
+    if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
     if (depth > 16) return '<unknown>';
     if (v instanceof UnknownVal) {
       unknowns.push(`${path} (${v.label})`);

@@ -14,6 +14,17 @@ export function buildLayerReports(graph: LayerGraph): LayerReport[] {
   });
 }
 
+/**
+ * A finding's numbers as JSON can carry them: Infinity and NaN (a factor compounded over thousands of layers, a
+ * user's negative scale) are spelled as strings, as configs spell them, never turned into null silently.
+ */
+function finiteData(f: Finding): Finding {
+  if (!f.data || Object.values(f.data).every((v) => typeof v !== 'number' || Number.isFinite(v))) return f;
+  const data: NonNullable<Finding['data']> = {};
+  for (const [k, v] of Object.entries(f.data)) data[k] = typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+  return { ...f, data };
+}
+
 export function buildModelReport(graph: LayerGraph, structure: StructureInfo, findings: Finding[]): ModelReport {
   const m: ModelReport = {
     name: graph.name,
@@ -21,7 +32,7 @@ export function buildModelReport(graph: LayerGraph, structure: StructureInfo, fi
     api: graph.api,
     layers: buildLayerReports(graph),
     summary: structure.summary,
-    findings,
+    findings: findings.map(finiteData),
   };
   if (graph.builder) m.builder = graph.builder;
   return m;

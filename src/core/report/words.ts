@@ -6,6 +6,7 @@
 import type { ModelReport } from './types';
 import type { Verdict } from '../simulate/types';
 import type { Finding } from '../rules/types';
+import { dict } from '../dict';
 
 export const VERDICT_WORDS: { [v in Verdict]: string } = {
   stable: 'Stable',
@@ -110,14 +111,14 @@ export function mainRisk(model: ModelReport): string {
  * Where the idea behind a finding comes from. A finding may carry `data.citation`; otherwise the fix's
  * what-if kind or the rule id picks a default from ../shared/THEORY.md's sources.
  */
-const BY_WHATIF: { [k: string]: string } = {
+const BY_WHATIF: { [k: string]: string } = dict({
   'insert-layernorm': 'Ba, Kiros & Hinton 2016, Layer Normalization (arXiv 1607.06450); Schoenholz et al. 2017 (arXiv 1611.01232)',
   'pre-ln-residual': 'Xiong et al. 2020, On Layer Normalization in the Transformer Architecture (arXiv 2002.04745)',
   'he-uniform': 'He et al. 2015, Delving Deep into Rectifiers (arXiv 1502.01852); tensorflow/tfjs#8594',
   deepnorm: 'Wang et al. 2022, DeepNet: Scaling Transformers to 1,000 Layers (arXiv 2203.00555)',
   'residual-scaling': 'Bachlechner et al. 2020, ReZero (arXiv 2003.04887); Zhang et al. 2019, Fixup (arXiv 1901.09321)',
   batchnorm: 'Ioffe & Szegedy 2015 (arXiv 1502.03167); Yang et al. 2019, A Mean Field Theory of Batch Normalization (arXiv 1902.08129)',
-};
+});
 const BY_RULE: [RegExp, string][] = [
   [/post-?ln|warm-?up/, BY_WHATIF['pre-ln-residual']],
   [/float32|overflow|underflow/, 'Brock, De & Smith 2021, signal propagation plots (arXiv 2101.08692)'],

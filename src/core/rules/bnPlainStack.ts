@@ -2,7 +2,7 @@
 import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
 import { disableCommentEdit, replaceFactory } from './fixes';
-import { coverSpan, fmt, indexGraph, label, relatedFor } from './util';
+import { coverSpan, fmt, fmtPow, indexGraph, label, relatedFor } from './util';
 import type { LayerNode } from '../graph/types';
 
 /** Gradient RMS growth per BatchNorm layer at init: sqrt(pi / (pi - 1)). */
@@ -25,7 +25,7 @@ export const bnPlainStack: Rule = {
       const n = nodes.length;
       const message =
         `${n} weighted layers with ${bns.length} BatchNormalization layers between them and no residual path: at initialization ` +
-        `BatchNorm makes gradients grow about ${fmt(BN_GRADIENT_RMS_FACTOR)}x per layer, about ${fmt(growth)}x from the last layer back to the first.`;
+        `BatchNorm makes gradients grow about ${fmt(BN_GRADIENT_RMS_FACTOR)}x per layer, about ${fmtPow(BN_GRADIENT_RMS_FACTOR, bns.length)}x from the last layer back to the first.`;
       const span = coverSpan(nodes, ctx.graph.span);
       const fixes: Fix[] = [];
       if (ctx.source && !ctx.isJson) {

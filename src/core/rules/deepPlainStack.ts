@@ -2,7 +2,7 @@
 import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
 import { disableCommentEdit, insertLayerAfter } from './fixes';
-import { coverSpan, fmt, indexGraph, label, layerEnergyFactor, relatedFor } from './util';
+import { coverSpan, fmt, fmtLog10, indexGraph, label, layerEnergyFactor, relatedFor } from './util';
 import type { LayerNode } from '../graph/types';
 
 const CONV = /^(Conv|SeparableConv|DepthwiseConv)/;
@@ -23,14 +23,16 @@ export const deepPlainStack: Rule = {
       const conv = nodes.filter((x) => CONV.test(x.className)).length * 2 > n;
       const factors = nodes.slice(0, -1).map((x) => layerEnergyFactor(ix, x));
       const known = factors.every((f) => f !== undefined) && factors.length > 0;
-      const product = known ? (factors as number[]).reduce((a, b) => a * b, 1) : undefined;
-      const perLayer = product !== undefined ? Math.pow(product, 1 / factors.length) : undefined;
+      // in log space: thousands of layers compound past the double range
+      const logProduct = known ? (factors as number[]).reduce((a, b) => a + Math.log10(b), 0) : undefined;
+      const product = logProduct !== undefined ? 10 ** logProduct : undefined;
+      const perLayer = logProduct !== undefined ? 10 ** (logProduct / factors.length) : undefined;
       let why =
         product !== undefined
           ? `the initialization keeps the signal's scale only on average, and nothing corrects the drift that training and fluctuations compound over ${n} layers`
           : 'nothing keeps the signal scale in check, so activations and gradients shrink or grow geometrically with depth';
-      if (product !== undefined && perLayer !== undefined && Math.abs(Math.log10(product)) >= 0.3) {
-        why = `at initialization the signal's mean square changes by about ${fmt(perLayer)}x per layer, ${fmt(product)}x over the stack`;
+      if (logProduct !== undefined && perLayer !== undefined && Math.abs(logProduct) >= 0.3) {
+        why = `at initialization the signal's mean square changes by about ${fmt(perLayer)}x per layer, ${fmtLog10(logProduct)}x over the stack`;
       }
       const message = `${n} weighted layers in a row with no normalization and no residual path: ${why}.`;
       const fixes: Fix[] = [];

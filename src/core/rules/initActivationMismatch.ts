@@ -7,7 +7,7 @@ import type { Finding, Fix } from './types';
 import type { LayerNode } from '../graph/types';
 import { initializerOf, isReluFamily, isSaturating, varianceScalingForm } from '../graph/catalog';
 import { disableCommentEdit, setInitializer } from './fixes';
-import { affectedChains, coverSpan, effectiveActivation, effectiveWeightScale, fmt, indexGraph, initName, label, relatedFor } from './util';
+import { affectedChains, coverSpan, effectiveActivation, effectiveWeightScale, fmt, fmtPow, indexGraph, initName, label, relatedFor } from './util';
 
 export const initActivationMismatch: Rule = {
   id: 'init-activation-mismatch',
@@ -46,7 +46,7 @@ export const initActivationMismatch: Rule = {
           const total = Math.pow(perLayer, n);
           message =
             `${n} ${acts} layers in a row use ${inits}, scaled for linear/tanh units: each layer keeps about ${fmt(perLayer)} of the ` +
-            `signal's mean square (He init keeps 1), ${fmt(total)} after ${n} layers; use heUniform.`;
+            `signal's mean square (He init keeps 1), ${fmtPow(perLayer, n)} after ${n} layers; use heUniform.`;
           data.perLayerFactor = perLayer;
           data.energyAfterStack = total;
           data.whatIf = 'he-uniform';

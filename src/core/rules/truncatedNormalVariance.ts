@@ -7,7 +7,7 @@ import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
 import { TRUNCATED_NORMAL_VARIANCE, initializerOf, isReluFamily, isUncorrectedTruncatedNormal } from '../graph/catalog';
 import { disableCommentEdit, setInitializer } from './fixes';
-import { affectedChains, coverSpan, effectiveActivation, fmt, indexGraph, initName, label, relatedFor } from './util';
+import { affectedChains, coverSpan, effectiveActivation, fmtPow, indexGraph, initName, label, relatedFor } from './util';
 
 export const truncatedNormalVariance: Rule = {
   id: 'truncated-normal-variance',
@@ -28,7 +28,7 @@ export const truncatedNormalVariance: Rule = {
       const which = defaulted === n ? `the tfjs default ${inits.join(', ')}` : inits.join(', ');
       const message =
         `${n} ReLU-family layers in a row use ${which}, which tfjs draws from a normal truncated at 2 sigma without correction: ` +
-        `each layer gets ${TRUNCATED_NORMAL_VARIANCE} of the intended variance, ${fmt(loss)} of the signal energy after ${n} layers.`;
+        `each layer gets ${TRUNCATED_NORMAL_VARIANCE} of the intended variance, ${fmtPow(TRUNCATED_NORMAL_VARIANCE, n)} of the signal energy after ${n} layers.`;
       // Span: the initializer argument when there is one written, else the layers.
       const span = coverSpan(chain, ctx.graph.span);
       const fixes: Fix[] = [];

@@ -2,7 +2,7 @@
 import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
 import { disableCommentEdit, preLnEdits } from './fixes';
-import { coverSpan, fmt, indexGraph, label, layerEnergyFactor, relatedFor } from './util';
+import { coverSpan, fmt, fmtPow, indexGraph, label, layerEnergyFactor, relatedFor } from './util';
 import type { LayerNode } from '../graph/types';
 
 export const unnormalizedResidualGrowth: Rule = {
@@ -28,7 +28,7 @@ export const unnormalizedResidualGrowth: Rule = {
     const span = coverSpan(blocks.flatMap((b) => [...b.branch, b.merge]).map((id) => ix.byId.get(id) as LayerNode), ctx.graph.span);
     const growthText =
       gain !== undefined
-        ? `each add multiplies the variance by about 1 + ${fmt(gain)} = ${fmt(1 + gain)}, ${fmt(Math.pow(1 + gain, n))}x over the ${n} blocks, and the gradients grow by the same factor`
+        ? `each add multiplies the variance by about 1 + ${fmt(gain)} = ${fmt(1 + gain)}, ${fmtPow(1 + gain, n)}x over the ${n} blocks, and the gradients grow by the same factor`
         : 'each add multiplies the variance by (1 + the branch gain), so activations and gradients grow exponentially with the number of blocks';
     const message = `${n} residual adds and no normalization anywhere in the model: ${growthText}.`;
     const fixes: Fix[] = [];

@@ -4,6 +4,7 @@ import { TRUNCATED_NORMAL_VARIANCE, initializerOf, normalizeActivation, variance
 import { isNormalization, layerKind } from '../graph/kinds';
 import { isWeightedNode } from '../graph/structure';
 import type { RelatedSpan } from './types';
+import { dict } from '../dict';
 
 export interface GraphIndex {
   byId: Map<string, LayerNode>;
@@ -24,14 +25,14 @@ export function indexGraph(g: LayerGraph): GraphIndex {
   return { byId, consumers, order };
 }
 
-const ACTIVATION_LAYER: { [cls: string]: string } = {
+const ACTIVATION_LAYER: { [cls: string]: string } = dict({
   ReLU: 'relu',
   LeakyReLU: 'leakyRelu',
   PReLU: 'leakyRelu',
   ELU: 'elu',
   ThresholdedReLU: 'relu',
   Softmax: 'softmax',
-};
+});
 
 /**
  * The activation a weighted layer's output actually goes through: its own `activation`, or, when that is linear,
@@ -169,6 +170,21 @@ export function fmt(x: number): string {
   if (a !== 0 && (a < 0.01 || a >= 1e5)) return x.toExponential(1).replace('e+', 'e');
   if (a >= 10) return String(Math.round(x));
   return String(Number(x.toPrecision(2)));
+}
+
+/**
+ * base^n for a message: like fmt, and as a power of ten ("1e-1234") when the value leaves the double range
+ * (thousands of layers compound factors past 1e308 or below 1e-323).
+ */
+export function fmtPow(base: number, n: number): string {
+  return fmtLog10(n * Math.log10(base));
+}
+
+/** 10^l for a message: fmt of the value in the double range, else "1e<l>". */
+export function fmtLog10(l: number): string {
+  if (Number.isNaN(l)) return 'NaN';
+  if (Math.abs(l) < 300) return fmt(10 ** l);
+  return l === Infinity ? 'Infinity' : l === -Infinity ? '0' : `1e${Math.round(l)}`;
 }
 
 /** Human label of a layer: "dense_Dense3 (Dense)". */

@@ -1,7 +1,7 @@
 /**
  * attachSimulation: fills `simulation`, `whatIf` and each layer's `sim` for every model of a FileReport.
- * Each model has its own time budget (limits.simulateTimeMs, what-if variants included); one model's
- * failure becomes a note on the file and never loses the others.
+ * Each model has its own time budget (limits.simulateTimeMs, what-if variants included), within an optional
+ * budget for the whole file; one model's failure becomes a note on the file and never loses the others.
  */
 import type { LayerGraph } from '../graph/types';
 import type { FileReport, ModelReport } from '../report/types';
@@ -18,6 +18,11 @@ export interface SimulateOptions {
   batch?: number;
   seqLen?: number;
   timeBudgetMs?: number;
+  /**
+   * Budget for all the models of the file together (ms): each model gets at most what is left of it, and models
+   * reached after it ran out are not simulated (a limit note each). Default: no file budget.
+   */
+  fileBudgetMs?: number;
   whatIf?: boolean;
   cancel?: CancellationLike;
   /** Verdict thresholds (settings); defaults in simulate/verdict.ts. */
@@ -32,7 +37,8 @@ function graphFor(model: ModelReport, graphs: LayerGraph[], index: number, count
 }
 
 export function attachSimulation(report: FileReport, graphs: LayerGraph[], opts: SimulateOptions = {}): FileReport {
-  const budget = opts.timeBudgetMs ?? DEFAULT_LIMITS.simulateTimeMs;
+  const perModel = opts.timeBudgetMs ?? DEFAULT_LIMITS.simulateTimeMs;
+  const fileDeadline = opts.fileBudgetMs !== undefined ? Date.now() + opts.fileBudgetMs : Infinity;
   report.models.forEach((model, i) => {
     if (opts.cancel?.isCancellationRequested) return;
     const graph = graphFor(model, graphs, i, report.models.length);
@@ -41,6 +47,18 @@ export function attachSimulation(report: FileReport, graphs: LayerGraph[], opts:
       return;
     }
     const t0 = Date.now();
+    const fileLeft = fileDeadline - t0;
+    if (fileLeft <= 0) {
+      report.notes.push({
+        kind: 'limit',
+        message:
+          `model ${model.name}: not simulated: the models before it used up the file's simulation time budget of ${opts.fileBudgetMs} ms ` +
+          `(simulateTimeMs; the editor's stabilityLens.simulation.timeBudgetMs). Its structural findings stand.`,
+        span: model.span,
+      });
+      return;
+    }
+    const budget = Math.min(perModel, fileLeft);
     const so: SimOptions = {
       profile: opts.profile,
       seed: opts.seed,
@@ -61,8 +79,14 @@ export function attachSimulation(report: FileReport, graphs: LayerGraph[], opts:
       }
       if (opts.whatIf !== false && !sim.partial) {
         const left = budget - (Date.now() - t0);
-        if (left > 0) model.whatIf = whatIfsForFindings(graph, model.findings, { ...so, timeBudgetMs: left });
-        else model.whatIf = [];
+        const skipped: string[] = [];
+        model.whatIf = whatIfsForFindings(graph, model.findings, { ...so, timeBudgetMs: Math.max(0, left) }, skipped);
+        if (skipped.length) {
+          sim.notes.push(
+            `what-if variants not simulated because the model's time budget of ${budget} ms (simulateTimeMs) ran out: ` +
+              `${skipped.join('; ')}. The model's own simulation is complete.`,
+          );
+        }
       }
     } catch (e) {
       report.notes.push({ kind: 'limit', message: `model ${model.name}: simulation failed (${e instanceof Error ? e.message : String(e)}).`, span: model.span });

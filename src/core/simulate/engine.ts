@@ -952,6 +952,8 @@ export class GraphRunner {
   /** nodes whose forward completed, in order. */
   readonly done: string[] = [];
   stopped = false;
+  /** Where a stop happened: the layer not run, and in which pass. */
+  stoppedAt: { node: string; pass: 'forward' | 'backward' } | undefined;
 
   constructor(
     private readonly graph: LayerGraph,
@@ -972,6 +974,7 @@ export class GraphRunner {
     for (const node of this.graph.nodes) {
       if (checkStop && this.ctx.shouldStop()) {
         this.stopped = true;
+        this.stoppedAt = { node: node.name, pass: 'forward' };
         break;
       }
       let rec: RunnerRecord;
@@ -1017,6 +1020,7 @@ export class GraphRunner {
     for (let i = this.done.length - 1; i >= 0; i--) {
       if (checkStop && this.ctx.shouldStop()) {
         this.stopped = true;
+        this.stoppedAt = { node: this.byId(this.done[i])?.name ?? this.done[i], pass: 'backward' };
         break;
       }
       const id = this.done[i];

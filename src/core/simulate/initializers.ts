@@ -15,6 +15,7 @@
  */
 import type { ConfigValue, InitializerRef } from '../graph/types';
 import { Rng } from './rng';
+import { dict } from '../dict';
 
 /** Variance of N(0,1) truncated at +-2: what tfjs's "normal" initializers keep of their nominal variance. */
 export const TRUNCATED_NORMAL_VARIANCE_FACTOR = 0.7737413;
@@ -36,14 +37,14 @@ interface VsForm {
   distribution: 'normal' | 'uniform' | 'untruncatedNormal';
 }
 
-const NAMED: { [id: string]: VsForm } = {
+const NAMED: { [id: string]: VsForm } = dict({
   glorotNormal: { scale: 1, mode: 'fanAvg', distribution: 'normal' },
   glorotUniform: { scale: 1, mode: 'fanAvg', distribution: 'uniform' },
   heNormal: { scale: 2, mode: 'fanIn', distribution: 'normal' },
   heUniform: { scale: 2, mode: 'fanIn', distribution: 'uniform' },
   leCunNormal: { scale: 1, mode: 'fanIn', distribution: 'normal' },
   leCunUniform: { scale: 1, mode: 'fanIn', distribution: 'uniform' },
-};
+});
 
 function num(v: ConfigValue | undefined): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;

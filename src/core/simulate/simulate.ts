@@ -287,7 +287,7 @@ function simulateWith(graph: LayerGraph, opts: SimOptions, backend: KernelBacken
     dropoutTraining: opts.dropoutTraining ?? false,
     shouldStop: () => {
       if (opts.cancel?.isCancellationRequested) stopReason = 'cancelled';
-      else if (Date.now() - t0 > budget) stopReason = `time budget of ${budget} ms exceeded`;
+      else if (Date.now() - t0 > budget) stopReason = `time budget of ${budget} ms exceeded (limit simulateTimeMs)`;
       return stopReason !== undefined;
     },
   };
@@ -316,7 +316,16 @@ function simulateWith(graph: LayerGraph, opts: SimOptions, backend: KernelBacken
     notes.add(`simulation stopped by an internal error: ${failed}`);
   }
   const partial = runner.stopped || failed !== undefined;
-  if (stopReason) notes.add(`partial result: ${stopReason}.`);
+  if (stopReason) {
+    const at = runner.stoppedAt;
+    const where = at ? ` in the ${at.pass} pass at layer ${at.node}` : '';
+    const valid = !at
+      ? ''
+      : at.pass === 'forward'
+        ? ': the layers before it have forward statistics; no layer has gradients'
+        : ': every layer has forward statistics; gradients only from the output back to the layer after it';
+    notes.add(`partial result: ${stopReason}${where}${valid}.`);
+  }
   const result = summarize(graph, runner.records, runner.done, s, seed, thresholds, partial, notes, ctx.backend);
   result.ms = Date.now() - t0;
   return result;

@@ -12,6 +12,7 @@
  * - 'residual-scaling': each residual branch scaled by 1/sqrt(N) (ReZero/SkipInit-style, at init).
  */
 import { normalizeInitializer, resolveConfig } from '../graph/catalog';
+import { dict } from '../dict';
 import type { Config, ConfigValue, InitializerRef, LayerGraph, LayerNode } from '../graph/types';
 
 function toConfigValue(r: InitializerRef): ConfigValue {
@@ -35,51 +36,85 @@ export const WHAT_IF_LABELS: { [k in WhatIfKind]: string } = {
 const WEIGHTED_LINEAR = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose', 'SeparableConv2D', 'DepthwiseConv2D']);
 const NORMS = new Set(['LayerNormalization', 'BatchNormalization', 'GroupNormalization']);
 
+/**
+ * Edits a copy of a graph in near-linear time: nodes by id, consumers by id, and insertions recorded beside the
+ * node they follow or precede (the order is assembled once, in build()). Models of thousands of layers get
+ * their variants in milliseconds, not the seconds a splice-and-scan editor needs.
+ */
 class Editor {
-  nodes: LayerNode[];
+  private readonly base: LayerNode[];
+  private readonly byId = new Map<string, LayerNode>();
+  private readonly consumers = new Map<string, Set<LayerNode>>();
+  /** Nodes inserted right after an id (the latest first) / right before it (in call order). */
+  private readonly after = new Map<string, LayerNode[]>();
+  private readonly before = new Map<string, LayerNode[]>();
+  private readonly removed = new Set<string>();
   private k = 0;
+  outputs: string[];
   constructor(readonly g: LayerGraph) {
-    this.nodes = g.nodes.map((n) => ({ ...n, inputs: [...n.inputs], config: { ...n.config } }));
+    this.base = g.nodes.map((n) => ({ ...n, inputs: [...n.inputs], config: { ...n.config } }));
+    for (const n of this.base) this.index(n);
     this.outputs = [...g.outputs];
   }
+  private index(n: LayerNode): void {
+    this.byId.set(n.id, n);
+    for (const i of n.inputs) this.link(i, n);
+  }
+  private link(from: string, n: LayerNode): void {
+    let s = this.consumers.get(from);
+    if (!s) this.consumers.set(from, (s = new Set()));
+    s.add(n);
+  }
+  /** The nodes in topological order (assembled: iterate it once, not per node). */
+  get nodes(): LayerNode[] {
+    const out: LayerNode[] = [];
+    const emit = (n: LayerNode): void => {
+      for (const b of this.before.get(n.id) ?? []) emit(b);
+      if (!this.removed.has(n.id)) out.push(n);
+      for (const a of this.after.get(n.id) ?? []) emit(a);
+    };
+    for (const n of this.base) emit(n);
+    return out;
+  }
   node(id: string): LayerNode | undefined {
-    return this.nodes.find((n) => n.id === id);
+    return this.removed.has(id) ? undefined : this.byId.get(id);
+  }
+  /** The nodes reading `id`. */
+  consumersOf(id: string): LayerNode[] {
+    return [...(this.consumers.get(id) ?? [])].filter((n) => !this.removed.has(n.id) && n.inputs.includes(id));
   }
   make(className: string, written: Config, inputs: string[], like: LayerNode, tag: string): LayerNode {
     const id = `${like.id}~${tag}${this.k++}`;
-    return { id, className, name: `${like.name}/${tag}`, config: resolveConfig(className, written), written, inputs, fromModel: like.fromModel };
+    const n: LayerNode = { id, className, name: `${like.name}/${tag}`, config: resolveConfig(className, written), written, inputs, fromModel: like.fromModel };
+    this.index(n);
+    return n;
   }
   /** insert `n` right after node `after` in topological order. */
   insertAfter(after: string, n: LayerNode): void {
-    const i = this.nodes.findIndex((x) => x.id === after);
-    this.nodes.splice(i + 1, 0, n);
+    const list = this.after.get(after);
+    if (list) list.unshift(n);
+    else this.after.set(after, [n]);
   }
   insertBefore(before: string, n: LayerNode): void {
-    const i = this.nodes.findIndex((x) => x.id === before);
-    this.nodes.splice(i, 0, n);
+    const list = this.before.get(before);
+    if (list) list.push(n);
+    else this.before.set(before, [n]);
+  }
+  setInputs(n: LayerNode, inputs: string[]): void {
+    n.inputs = inputs;
+    for (const i of inputs) this.link(i, n);
+  }
+  remove(id: string): void {
+    this.removed.add(id);
   }
   /** every consumer of `from` (except `except`) reads `to` instead; outputs too. */
   rewire(from: string, to: string, except: Set<string> = new Set()): void {
-    for (const n of this.nodes) if (!except.has(n.id) && n.id !== to) n.inputs = n.inputs.map((i) => (i === from ? to : i));
+    for (const n of this.consumersOf(from)) if (!except.has(n.id) && n.id !== to) this.setInputs(n, n.inputs.map((i) => (i === from ? to : i)));
     this.outputs = this.outputs.map((o) => (o === from ? to : o));
   }
-  outputs: string[];
   build(): LayerGraph {
     return { ...this.g, nodes: this.nodes, outputs: this.outputs, name: this.g.name };
   }
-}
-
-function ancestors(g: LayerGraph): Map<string, Set<string>> {
-  const anc = new Map<string, Set<string>>();
-  for (const n of g.nodes) {
-    const s = new Set<string>();
-    for (const i of n.inputs) {
-      s.add(i);
-      for (const a of anc.get(i) ?? []) s.add(a);
-    }
-    anc.set(n.id, s);
-  }
-  return anc;
 }
 
 interface Block {
@@ -93,23 +128,62 @@ interface Block {
   postLn?: string;
 }
 
-/** Residual blocks: Add nodes with two inputs where one input is an ancestor of the other. */
+/**
+ * Residual blocks: Add nodes with two inputs where one input is an ancestor of the other. The branch is found
+ * by walking back from the later input through the nodes between the two (topological order bounds the walk),
+ * so a chain of blocks costs time linear in its length.
+ */
 export function residualBlocks(g: LayerGraph): Block[] {
-  if (g.nodes.length > 4000) return [];
-  const anc = ancestors(g);
+  const pos = new Map(g.nodes.map((n, i) => [n.id, i]));
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const consumers = new Map<string, LayerNode[]>();
+  for (const n of g.nodes) {
+    for (const i of new Set(n.inputs)) {
+      const list = consumers.get(i);
+      if (list) list.push(n);
+      else consumers.set(i, [n]);
+    }
+  }
+  // Each block walks the nodes between its two inputs: bounded in total, for graphs where long skips overlap.
+  let work = 20 * g.nodes.length + 1_000_000;
+  /** Nodes between `skip` and `out` (inclusive of out) that descend from skip, in order; undefined when skip is not an ancestor. */
+  const branchOf = (skip: string, out: string): string[] | undefined => {
+    const lo = pos.get(skip);
+    const hi = pos.get(out);
+    if (lo === undefined || hi === undefined || lo >= hi) return undefined;
+    // ancestors of out after skip
+    const region = new Set<string>();
+    const stack = [out];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (region.has(id)) continue;
+      if (--work < 0) return undefined;
+      region.add(id);
+      for (const i of byId.get(id)?.inputs ?? []) {
+        const p = pos.get(i);
+        if (p !== undefined && p > lo && !region.has(i)) stack.push(i);
+      }
+    }
+    // of those, the ones that descend from skip
+    const ordered = [...region].sort((a, b) => pos.get(a)! - pos.get(b)!);
+    const fromSkip = new Set<string>();
+    for (const id of ordered) if (byId.get(id)!.inputs.some((i) => i === skip || fromSkip.has(i))) fromSkip.add(id);
+    return fromSkip.has(out) ? ordered.filter((id) => fromSkip.has(id)) : undefined;
+  };
   const blocks: Block[] = [];
   for (const n of g.nodes) {
+    if (work < 0) break;
     if (n.className !== 'Add' || n.inputs.length !== 2) continue;
     const [p, q] = n.inputs;
     let skip: string;
     let out: string;
-    if (anc.get(q)?.has(p)) [skip, out] = [p, q];
-    else if (anc.get(p)?.has(q)) [skip, out] = [q, p];
+    let branch = branchOf(p, q);
+    if (branch) [skip, out] = [p, q];
+    else if ((branch = branchOf(q, p))) [skip, out] = [q, p];
     else continue;
-    const branch = g.nodes.filter((v) => (v.id === out || anc.get(out)!.has(v.id)) && anc.get(v.id)!.has(skip)).map((v) => v.id);
-    const entries = branch.filter((id) => g.nodes.find((v) => v.id === id)!.inputs.includes(skip));
-    const consumers = g.nodes.filter((v) => v.inputs.includes(n.id));
-    const postLn = consumers.length === 1 && consumers[0].className === 'LayerNormalization' ? consumers[0].id : undefined;
+    const entries = branch.filter((id) => byId.get(id)!.inputs.includes(skip));
+    const cons = consumers.get(n.id) ?? [];
+    const postLn = cons.length === 1 && cons[0].className === 'LayerNormalization' ? cons[0].id : undefined;
     blocks.push({ add: n.id, skip, branchOut: out, branch, entries, postLn });
   }
   return blocks;
@@ -126,8 +200,7 @@ function insertNorm(g: LayerGraph, norm: 'LayerNormalization' | 'BatchNormalizat
   const outputs = new Set(g.outputs);
   for (const n of [...e.nodes]) {
     if (!WEIGHTED_LINEAR.has(n.className) || outputs.has(n.id)) continue;
-    const consumers = e.nodes.filter((v) => v.inputs.includes(n.id));
-    if (consumers.some((c) => NORMS.has(c.className))) continue;
+    if (e.consumersOf(n.id).some((c) => NORMS.has(c.className))) continue;
     const act = typeof n.config.activation === 'string' ? n.config.activation : 'linear';
     n.config.activation = 'linear';
     const ln = e.make(norm, {}, [n.id], n, norm === 'LayerNormalization' ? 'ln' : 'bn');
@@ -150,12 +223,12 @@ function plainToBlocks(g: LayerGraph): { graph: LayerGraph; blocks: Block[] } {
   const chain = e.nodes.filter((n) => WEIGHTED_LINEAR.has(n.className) && n.inputs.length === 1 && !outputs.has(n.id));
   const units = (n: LayerNode) => (typeof n.config.units === 'number' ? n.config.units : typeof n.config.filters === 'number' ? n.config.filters : undefined);
   const widthOf = (id: string): number | undefined => {
-    const n = e.node(id);
-    if (!n) return undefined;
-    if (n.className === 'InputLayer') return n.outputShape?.[n.outputShape.length - 1] ?? undefined;
-    const u = units(n);
-    if (u !== undefined) return u;
-    return n.inputs.length ? widthOf(n.inputs[0]) : undefined;
+    for (let n = e.node(id), steps = 0; n && steps <= g.nodes.length; n = n.inputs.length ? e.node(n.inputs[0]) : undefined, steps++) {
+      if (n.className === 'InputLayer') return n.outputShape?.[n.outputShape.length - 1] ?? undefined;
+      const u = units(n);
+      if (u !== undefined) return u;
+    }
+    return undefined;
   };
   const used = new Set<string>();
   for (let i = 0; i + 1 < chain.length; i++) {
@@ -167,7 +240,7 @@ function plainToBlocks(g: LayerGraph): { graph: LayerGraph; blocks: Block[] } {
     if (w === undefined || units(b) !== w) continue;
     // block output: b or the activation chain right after b
     let out = b.id;
-    const after = e.nodes.filter((v) => v.inputs.includes(b.id));
+    const after = e.consumersOf(b.id);
     if (after.length === 1 && ['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Dropout'].includes(after[0].className)) out = after[0].id;
     const add = e.make('Add', {}, [x, out], b, 'add');
     e.insertAfter(out, add);
@@ -187,13 +260,13 @@ function preLn(g: LayerGraph): LayerGraph {
   for (const b of blocks) {
     if (b.postLn) {
       e.rewire(b.postLn, b.add);
-      e.nodes = e.nodes.filter((n) => n.id !== b.postLn);
+      e.remove(b.postLn);
     }
     const entryNodes = b.entries.map((id) => e.node(id)).filter((n): n is LayerNode => !!n);
     if (!entryNodes.length || entryNodes.some((n) => NORMS.has(n.className))) continue;
     const ln = e.make('LayerNormalization', {}, [b.skip], entryNodes[0], 'preln');
     e.insertBefore(entryNodes[0].id, ln);
-    for (const n of entryNodes) n.inputs = n.inputs.map((i) => (i === b.skip ? ln.id : i));
+    for (const n of entryNodes) e.setInputs(n, n.inputs.map((i) => (i === b.skip ? ln.id : i)));
   }
   const last = e.outputs[0];
   const lastNode = e.node(last);
@@ -209,14 +282,14 @@ function preLn(g: LayerGraph): LayerGraph {
 
 function scaledInit(ref: InitializerRef | undefined, beta: number): InitializerRef {
   const r = ref ?? { id: 'glorotNormal' };
-  const named: { [id: string]: [number, string, string] } = {
+  const named: { [id: string]: [number, string, string] } = dict({
     glorotNormal: [1, 'fanAvg', 'normal'],
     glorotUniform: [1, 'fanAvg', 'uniform'],
     heNormal: [2, 'fanIn', 'normal'],
     heUniform: [2, 'fanIn', 'uniform'],
     leCunNormal: [1, 'fanIn', 'normal'],
     leCunUniform: [1, 'fanIn', 'uniform'],
-  };
+  });
   const f = named[r.id];
   if (f) return { id: 'varianceScaling', args: { scale: f[0] * beta * beta, mode: f[1], distribution: f[2] } };
   if (r.id === 'varianceScaling') return { id: 'varianceScaling', args: { ...(r.args ?? {}), scale: (typeof r.args?.scale === 'number' ? r.args.scale : 1) * beta * beta } };
@@ -234,7 +307,7 @@ function deepNorm(g: LayerGraph): LayerGraph {
   const e = new Editor(base);
   // query/key projections: Dense layers feeding a Dot that contracts features of both inputs.
   const qk = new Set<string>();
-  for (const n of e.nodes) if (n.className === 'Dot') for (const i of n.inputs) if (e.node(i)?.className === 'Dense' && !e.nodes.some((v) => v.className === 'Softmax' && v.inputs.includes(i))) {
+  for (const n of e.nodes) if (n.className === 'Dot') for (const i of n.inputs) if (e.node(i)?.className === 'Dense' && !e.consumersOf(i).some((v) => v.className === 'Softmax')) {
     const axes = n.config.axes;
     const contractsFeatures = Array.isArray(axes) ? axes.every((a) => a === 2 || a === -1) : axes === -1 || axes === 2;
     if (contractsFeatures) qk.add(i);
@@ -245,7 +318,7 @@ function deepNorm(g: LayerGraph): LayerGraph {
       const n = e.node(id);
       if (n && n.className === 'LayerNormalization') {
         e.rewire(n.id, b.skip);
-        e.nodes = e.nodes.filter((v) => v.id !== n.id);
+        e.remove(n.id);
       }
     }
     for (const id of b.branch) {
@@ -255,7 +328,7 @@ function deepNorm(g: LayerGraph): LayerGraph {
     const addNode = e.node(b.add)!;
     const sc = e.make('Rescaling', { scale: alpha, offset: 0 }, [b.skip], addNode, 'alpha');
     e.insertBefore(b.add, sc);
-    addNode.inputs = addNode.inputs.map((i) => (i === b.skip ? sc.id : i));
+    e.setInputs(addNode, addNode.inputs.map((i) => (i === b.skip ? sc.id : i)));
     if (!b.postLn) {
       const ln = e.make('LayerNormalization', {}, [b.add], addNode, 'postln');
       e.insertAfter(b.add, ln);
@@ -276,7 +349,7 @@ function residualScaling(g: LayerGraph): LayerGraph {
     const addNode = e.node(b.add)!;
     const sc = e.make('Rescaling', { scale: 1 / Math.sqrt(N), offset: 0 }, [b.branchOut], addNode, 'rezero');
     e.insertBefore(b.add, sc);
-    addNode.inputs = addNode.inputs.map((i) => (i === b.branchOut ? sc.id : i));
+    e.setInputs(addNode, addNode.inputs.map((i) => (i === b.branchOut ? sc.id : i)));
   }
   return e.build();
 }
@@ -311,17 +384,31 @@ function isKind(k: string | undefined): k is WhatIfKind {
   return k !== undefined && (WHAT_IF_KINDS as readonly string[]).includes(k);
 }
 
-/** Simulate the given what-if kinds for a graph, same seed and settings as `opts`. */
-export function whatIfsForGraph(graph: LayerGraph, kinds: readonly string[], opts: SimOptions = {}): WhatIf[] {
+/**
+ * Simulate the given what-if kinds for a graph, same seed and settings as `opts`. `opts.timeBudgetMs` is shared
+ * by all the variants: one that does not finish in what is left is left out, and named in `skipped` when given.
+ */
+export function whatIfsForGraph(graph: LayerGraph, kinds: readonly string[], opts: SimOptions = {}, skipped?: string[]): WhatIf[] {
   const out: WhatIf[] = [];
   const seen = new Set<string>();
+  const deadline = opts.timeBudgetMs !== undefined ? Date.now() + opts.timeBudgetMs : Infinity;
   for (const k of kinds) {
     if (!isKind(k) || seen.has(k)) continue;
     seen.add(k);
     if (opts.cancel?.isCancellationRequested) break;
+    if (Date.now() >= deadline) {
+      skipped?.push(WHAT_IF_LABELS[k]);
+      continue;
+    }
     const variant = buildVariant(graph, k);
     if (!variant) continue;
-    const r = simulate(variant, opts);
+    const left = deadline - Date.now();
+    const r = simulate(variant, left === Infinity ? opts : { ...opts, timeBudgetMs: Math.max(1, left) });
+    if (r.partial) {
+      // a variant cut short would compare a half-run model with a whole one
+      if (!opts.cancel?.isCancellationRequested) skipped?.push(WHAT_IF_LABELS[k]);
+      continue;
+    }
     out.push({
       fix: k,
       label: WHAT_IF_LABELS[k],
@@ -341,12 +428,12 @@ export function whatIfsForGraph(graph: LayerGraph, kinds: readonly string[], opt
  * rule names without a code edit (`data.whatIf`, comma-separated: DeepNorm, residual scaling, and every
  * remedy for model.json findings, which have no edits).
  */
-export function whatIfsForFindings(graph: LayerGraph, findings: readonly Finding[], opts: SimOptions = {}): WhatIf[] {
+export function whatIfsForFindings(graph: LayerGraph, findings: readonly Finding[], opts: SimOptions = {}, skipped?: string[]): WhatIf[] {
   const kinds: string[] = [];
   for (const f of findings) for (const fx of f.fixes) if (fx.whatIf) kinds.push(fx.whatIf);
   for (const f of findings) {
     const named = f.data?.whatIf;
     if (typeof named === 'string') kinds.push(...named.split(',').map((k) => k.trim()));
   }
-  return whatIfsForGraph(graph, kinds, opts);
+  return whatIfsForGraph(graph, kinds, opts, skipped);
 }

@@ -72,6 +72,8 @@ async function analyze(req: AnalyzeRequest): Promise<void> {
       width: req.sim.width,
       batch: req.sim.batch,
       timeBudgetMs: req.sim.timeBudgetMs,
+      // the setting is a budget for the file: the worker's watchdog allows parse + this, not this per model
+      fileBudgetMs: req.sim.timeBudgetMs,
       whatIf: req.sim.whatIf,
       cancel,
     });
