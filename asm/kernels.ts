@@ -22,7 +22,7 @@ export function matmulWorkBytes(): usize {
 
 /** Work bytes needed by layerNormBackward for `cols` columns (f32 partial and f64 total parameter gradients). */
 export function layerNormBackwardWorkBytes(cols: i32): usize {
-  return <usize>cols * 24 + 128;
+  return <usize>cols * 24 + 160;
 }
 
 /** Zeroes `bytes` bytes at p (bulk memory: far faster than a typed-array fill on the shared buffer). */
@@ -327,6 +327,72 @@ const GRAD_BLOCK = 16;
   }
 }
 
+/**
+ * Pass 1 for two rows at once (at dyp/xp and one row further): the parameter-gradient partials pg, pb are read
+ * and written once for both (added row after row, as one row at a time would) and gamma is loaded once. Row
+ * sums to tmp[0..1] (first row) and tmp[2..3] (second row), f64.
+ */
+@inline function bwdPass1x2(dyp: usize, xp: usize, rowBytes: usize, gamma: usize, pg: usize, pb: usize, cols: i32, m0: f32, rs0: f32, m1: f32, rs1: f32, tmp: usize): void {
+  const mv0 = f32x4.splat(m0);
+  const rv0 = f32x4.splat(rs0);
+  const mv1 = f32x4.splat(m1);
+  const rv1 = f32x4.splat(rs1);
+  let s10 = f32x4.splat(0);
+  let s20 = s10;
+  let s11 = s10;
+  let s21 = s10;
+  const dyq = dyp + rowBytes;
+  const xq = xp + rowBytes;
+  let c = 0;
+  for (; c + 4 <= cols; c += 4) {
+    const o = <usize>c << 2;
+    const gm = v128.load(gamma + o);
+    const d0 = v128.load(dyp + o);
+    const h0 = f32x4.mul(f32x4.sub(v128.load(xp + o), mv0), rv0);
+    const d1 = v128.load(dyq + o);
+    const h1 = f32x4.mul(f32x4.sub(v128.load(xq + o), mv1), rv1);
+    v128.store(pg + o, f32x4.add(f32x4.add(v128.load(pg + o), f32x4.mul(d0, h0)), f32x4.mul(d1, h1)));
+    v128.store(pb + o, f32x4.add(f32x4.add(v128.load(pb + o), d0), d1));
+    const g0 = f32x4.mul(d0, gm);
+    const g1 = f32x4.mul(d1, gm);
+    s10 = f32x4.add(s10, g0);
+    s20 = f32x4.add(s20, f32x4.mul(g0, h0));
+    s11 = f32x4.add(s11, g1);
+    s21 = f32x4.add(s21, f32x4.mul(g1, h1));
+  }
+  let t10 = hsum(s10);
+  let t20 = hsum(s20);
+  let t11 = hsum(s11);
+  let t21 = hsum(s21);
+  for (; c < cols; c++) {
+    const o = <usize>c << 2;
+    const gm = load<f32>(gamma + o);
+    const d0 = load<f32>(dyp + o);
+    const h0 = (load<f32>(xp + o) - m0) * rs0;
+    const d1 = load<f32>(dyq + o);
+    const h1 = (load<f32>(xq + o) - m1) * rs1;
+    store<f32>(pg + o, load<f32>(pg + o) + d0 * h0 + d1 * h1);
+    store<f32>(pb + o, load<f32>(pb + o) + d0 + d1);
+    const g0 = d0 * gm;
+    const g1 = d1 * gm;
+    t10 += <f64>g0;
+    t20 += <f64>g0 * <f64>h0;
+    t11 += <f64>g1;
+    t21 += <f64>g1 * <f64>h1;
+  }
+  store<f64>(tmp, t10);
+  store<f64>(tmp, t20, 8);
+  store<f64>(tmp, t11, 16);
+  store<f64>(tmp, t21, 24);
+}
+
+/**
+ * Rows of at least WIDE_ROW columns: the software-pipelined loop would keep eight row-long streams live (more
+ * than L1 holds at 1024 columns); two rows per step, pass 1 of both and then pass 2 of each, reuse the rows
+ * from L1 instead.
+ */
+const WIDE_ROW = 1024;
+
 function flushGrads(pg: usize, pb: usize, tg: usize, tb: usize, cols: i32, colsPad: i32): void {
   // tg += f64(pg), tb += f64(pb): four columns at a time (exact promotions, the same f64 adds per column).
   let k = 0;
@@ -366,16 +432,48 @@ export function layerNormBackward(
   work: usize,
 ): void {
   const rowBytes = <usize>cols << 2;
-  // work layout: tmp 16 B | pg f32[colsPad] | pb f32[colsPad] | tg f64[cols] | tb f64[cols]
+  // work layout: tmp 32 B | pg f32[colsPad] | pb f32[colsPad] | tg f64[cols] | tb f64[cols]
   const colsPad = (cols + 3) & ~3;
   const tmp = work;
-  const pg = work + 16;
+  const pg = work + 32;
   const pb = pg + (<usize>colsPad << 2);
   const tg = pb + (<usize>colsPad << 2);
   const tb = tg + (<usize>cols << 3);
   memory.fill(pg, 0, <usize>colsPad << 3);
   memory.fill(tg, 0, <usize>cols << 4);
   const invN = 1.0 / <f64>cols;
+  if (cols >= WIDE_ROW) {
+    let pend = 0;
+    for (let r = 0; r < rows; r += 2) {
+      const off = <usize>r * rowBytes;
+      if (pend >= GRAD_BLOCK) {
+        flushGrads(pg, pb, tg, tb, cols, colsPad);
+        pend = 0;
+      }
+      const m = load<f32>(mean + (<usize>r << 2));
+      const rs = load<f32>(rstd + (<usize>r << 2));
+      if (r + 1 < rows) {
+        const mn = load<f32>(mean + (<usize>(r + 1) << 2));
+        const rsn = load<f32>(rstd + (<usize>(r + 1) << 2));
+        bwdPass1x2(dy + off, x + off, rowBytes, gamma, pg, pb, cols, m, rs, mn, rsn, tmp);
+        pend += 2;
+        // dx may alias dy: both rows' dy are read by pass 1 before pass 2 overwrites them.
+        bwdPass2(dy + off, x + off, dx + off, gamma, cols, m, rs, <f32>(load<f64>(tmp) * invN), <f32>(load<f64>(tmp, 8) * invN));
+        const o2 = off + rowBytes;
+        bwdPass2(dy + o2, x + o2, dx + o2, gamma, cols, mn, rsn, <f32>(load<f64>(tmp, 16) * invN), <f32>(load<f64>(tmp, 24) * invN));
+      } else {
+        bwdPass1(dy + off, x + off, gamma, pg, pb, cols, m, rs, tmp);
+        pend++;
+        bwdPass2(dy + off, x + off, dx + off, gamma, cols, m, rs, <f32>(load<f64>(tmp) * invN), <f32>(load<f64>(tmp, 8) * invN));
+      }
+    }
+    flushGrads(pg, pb, tg, tb, cols, colsPad);
+    for (let k = 0; k < cols; k++) {
+      store<f32>(dgamma + (<usize>k << 2), <f32>load<f64>(tg + (<usize>k << 3)));
+      store<f32>(dbeta + (<usize>k << 2), <f32>load<f64>(tb + (<usize>k << 3)));
+    }
+    return;
+  }
   if (rows > 0) bwdPass1(dy, x, gamma, pg, pb, cols, load<f32>(mean), load<f32>(rstd), tmp);
   let pending = 1;
   for (let r = 0; r < rows; r++) {

@@ -1,0 +1,76 @@
+// The wasm LayerNorm backward's wide-row path (cols >= 1024: two rows per step, unpipelined): odd row counts,
+// column tails, dx aliasing dy, against float64 gradients within the kernel's stated tolerance (1e-4 max|g|).
+import { strict as assert } from 'node:assert';
+import { loadWasmKernels } from '../../../../src/core/kernels/wasm/index';
+import { randn } from './helpers';
+
+function ref(dy: Float32Array, x: Float32Array, gamma: Float32Array, rows: number, cols: number, eps: number) {
+  const dx = new Float64Array(rows * cols);
+  const dgamma = new Float64Array(cols);
+  const dbeta = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    let m = 0;
+    for (let c = 0; c < cols; c++) m += x[r * cols + c];
+    m /= cols;
+    let v = 0;
+    for (let c = 0; c < cols; c++) v += (x[r * cols + c] - m) ** 2;
+    const rs = 1 / Math.sqrt(v / cols + eps);
+    let s1 = 0;
+    let s2 = 0;
+    for (let c = 0; c < cols; c++) {
+      const i = r * cols + c;
+      const h = (x[i] - m) * rs;
+      dgamma[c] += dy[i] * h;
+      dbeta[c] += dy[i];
+      s1 += dy[i] * gamma[c];
+      s2 += dy[i] * gamma[c] * h;
+    }
+    for (let c = 0; c < cols; c++) {
+      const i = r * cols + c;
+      const h = (x[i] - m) * rs;
+      dx[i] = rs * (dy[i] * gamma[c] - s1 / cols - (h * s2) / cols);
+    }
+  }
+  return { dx, dgamma, dbeta };
+}
+
+function within(got: Float32Array, want: Float64Array, what: string): void {
+  let mx = 0;
+  for (const v of want) mx = Math.max(mx, Math.abs(v));
+  for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-4 * mx + 1e-6, `${what}[${i}]: ${got[i]} vs ${want[i]}`);
+}
+
+describe('kernels/wasm layerNorm backward, wide rows', () => {
+  for (const [rows, cols] of [
+    [1, 1024],
+    [41, 1024],
+    [6, 2051],
+  ] as [number, number][]) {
+    it(`matches the float64 gradients at ${rows}x${cols}, also with dx written over dy`, function () {
+      const w = loadWasmKernels();
+      if (!w) this.skip();
+      const eps = 1e-3;
+      const x = randn(rows * cols, rows + cols, 2);
+      for (let i = 0; i < x.length; i++) x[i] += 3;
+      const gamma = randn(cols, 5);
+      const dy = randn(rows * cols, 6);
+      const p = { rows, cols, epsilon: eps };
+      const mean = new Float32Array(rows);
+      const rstd = new Float32Array(rows);
+      w.layerNormForward(x, gamma, new Float32Array(cols), p, new Float32Array(rows * cols), mean, rstd);
+      const want = ref(dy, x, gamma, rows, cols, eps);
+      const g = w.layerNormBackward(dy, x, gamma, mean, rstd, p);
+      within(g.dx, want.dx, 'dx');
+      within(g.dgamma, want.dgamma, 'dgamma');
+      within(g.dbeta, want.dbeta, 'dbeta');
+      const dyv = w.alloc(rows * cols);
+      dyv.set(dy);
+      const xv = w.alloc(rows * cols);
+      xv.set(x);
+      w.layerNormBackward(dyv, xv, gamma, mean, rstd, p, { dx: dyv });
+      within(dyv.slice(), want.dx, 'dx over dy');
+      w.free(dyv);
+      w.free(xv);
+    });
+  }
+});
