@@ -155,11 +155,16 @@ function castOf(expr: string): string {
 // Insert a layer after a node's site
 
 /**
- * Text edits inserting `<ns>.<factory>()` right after each node's site (deduplicated: nodes made by one loop
+ * Text edits inserting `<ns>.<factory>(<args>)` right after each node's site (deduplicated: nodes made by one loop
  * body share their site, so the loop body is edited once). Undefined when one of the nodes has no site that
  * allows it, or the namespace is unknown.
  */
-export function insertLayerAfter(nodes: LayerNode[], source: SourceText, factory: string): { edits: TextEdit[]; sites: number } | undefined {
+export function insertLayerAfter(
+  nodes: LayerNode[],
+  source: SourceText,
+  factory: string,
+  argsFor: (node: LayerNode) => string = () => '',
+): { edits: TextEdit[]; sites: number } | undefined {
   const edits: TextEdit[] = [];
   const seen = new Set<string>();
   for (const node of nodes) {
@@ -170,7 +175,7 @@ export function insertLayerAfter(nodes: LayerNode[], source: SourceText, factory
     seen.add(key);
     const ns = layersNamespaceFor(node, source, factory);
     if (ns === undefined) return undefined;
-    const layer = `${qualified(ns, factory)}()`;
+    const layer = `${qualified(ns, factory)}(${argsFor(node)})`;
     const eol = source.eol;
     if (site.kind === 'arrayElement') {
       const start = source.offset(site.span.start);

@@ -11,12 +11,14 @@ import { truncatedNormalVariance } from './truncatedNormalVariance';
 import { initActivationMismatch } from './initActivationMismatch';
 import { unnormalizedResidualGrowth } from './unnormalizedResidualGrowth';
 import { bnPlainStack } from './bnPlainStack';
+import { unscaledAttentionRule } from './unscaledAttention';
 
 export const RULES: readonly Rule[] = [
   deepPlainStack,
   postLnDeep,
   unnormalizedResidualGrowth,
   bnPlainStack,
+  unscaledAttentionRule,
   initActivationMismatch,
   truncatedNormalVariance,
 ];

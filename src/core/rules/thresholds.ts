@@ -46,6 +46,12 @@ export const THRESHOLD_DOCS: readonly ThresholdDoc[] = [
     default: 12,
     description: 'Weighted layers with BatchNormalization and no residual path (gradient RMS grows about 1.21x per layer: 10x at 12).',
   },
+  {
+    key: 'unscaledAttention.minKeyDim',
+    rule: 'unscaled-attention',
+    default: 16,
+    description: 'Key/query width d_k from which unscaled q·k scores are reported (their spread grows like sqrt(d_k)).',
+  },
 ];
 
 export type Thresholds = { [key: string]: number };

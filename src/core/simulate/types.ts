@@ -66,7 +66,7 @@ export interface SimulationResult {
   notes: string[];
 }
 
-export type WhatIfKind = 'insert-layernorm' | 'pre-ln-residual' | 'he-uniform' | 'deepnorm' | 'residual-scaling' | 'batchnorm';
+export type WhatIfKind = 'insert-layernorm' | 'pre-ln-residual' | 'he-uniform' | 'deepnorm' | 'residual-scaling' | 'batchnorm' | 'scale-attention';
 
 export interface WhatIf {
   fix: WhatIfKind;

@@ -12,6 +12,7 @@
  * - 'residual-scaling': each residual branch scaled by 1/sqrt(N) (ReZero/SkipInit-style, at init).
  */
 import { normalizeInitializer, resolveConfig } from '../graph/catalog';
+import { unscaledAttention } from '../graph/attention';
 import { dict } from '../dict';
 import type { Config, ConfigValue, InitializerRef, LayerGraph, LayerNode } from '../graph/types';
 
@@ -22,7 +23,7 @@ import type { Finding } from '../rules/types';
 import { simulate, type SimOptions } from './simulate';
 import type { WhatIf, WhatIfKind } from './types';
 
-export const WHAT_IF_KINDS: readonly WhatIfKind[] = ['insert-layernorm', 'pre-ln-residual', 'he-uniform', 'deepnorm', 'residual-scaling', 'batchnorm'];
+export const WHAT_IF_KINDS: readonly WhatIfKind[] = ['insert-layernorm', 'pre-ln-residual', 'he-uniform', 'deepnorm', 'residual-scaling', 'batchnorm', 'scale-attention'];
 
 export const WHAT_IF_LABELS: { [k in WhatIfKind]: string } = {
   'insert-layernorm': 'with LayerNormalization in the plain run',
@@ -31,6 +32,7 @@ export const WHAT_IF_LABELS: { [k in WhatIfKind]: string } = {
   deepnorm: 'with DeepNorm residual scaling',
   'residual-scaling': 'with residual branches scaled by 1/sqrt(N)',
   batchnorm: 'with BatchNormalization in the plain run',
+  'scale-attention': 'with attention scores scaled by 1/sqrt(d_k)',
 };
 
 const WEIGHTED_LINEAR = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose', 'SeparableConv2D', 'DepthwiseConv2D']);
@@ -354,6 +356,20 @@ function residualScaling(g: LayerGraph): LayerGraph {
   return e.build();
 }
 
+/** Scaled dot-product attention: a Rescaling(1/sqrt(d_k)) between each unscaled score Dot and its softmax. */
+function scaleAttention(g: LayerGraph): LayerGraph {
+  const e = new Editor(g);
+  for (const a of unscaledAttention(g)) {
+    const dot = e.node(a.dot.id);
+    const softmax = e.node(a.softmax.id);
+    if (!dot || !softmax) continue;
+    const sc = e.make('Rescaling', { scale: 1 / Math.sqrt(a.keyDim), offset: 0 }, [dot.id], dot, 'scale');
+    e.insertAfter(dot.id, sc);
+    e.setInputs(softmax, softmax.inputs.map((i) => (i === dot.id ? sc.id : i)));
+  }
+  return e.build();
+}
+
 /** The fixed graph for a what-if kind (undefined when the fix does not apply to this graph). */
 export function buildVariant(graph: LayerGraph, kind: WhatIfKind): LayerGraph | undefined {
   let v: LayerGraph;
@@ -375,6 +391,9 @@ export function buildVariant(graph: LayerGraph, kind: WhatIfKind): LayerGraph | 
       break;
     case 'residual-scaling':
       v = residualScaling(graph);
+      break;
+    case 'scale-attention':
+      v = scaleAttention(graph);
       break;
   }
   return v.nodes.length === graph.nodes.length && JSON.stringify(v.nodes) === JSON.stringify(graph.nodes) ? undefined : v;
