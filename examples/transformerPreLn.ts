@@ -17,7 +17,9 @@ function selfAttention(x: T, name: string): T {
   const k = tf.layers.dense({ units: D_MODEL, name: `${name}_k` }).apply(x) as T;
   const v = tf.layers.dense({ units: D_MODEL, name: `${name}_v` }).apply(x) as T;
   const scores = tf.layers.dot({ axes: -1, name: `${name}_scores` }).apply([q, k]) as T;
-  const weights = tf.layers.softmax({ name: `${name}_softmax` }).apply(scores) as T;
+  // Scaled dot-product attention: without 1/sqrt(d) the softmax starts out nearly one-hot.
+  const scaled = tf.layers.rescaling({ scale: 1 / Math.sqrt(D_MODEL), name: `${name}_scale` }).apply(scores) as T;
+  const weights = tf.layers.softmax({ name: `${name}_softmax` }).apply(scaled) as T;
   const context = tf.layers.dot({ axes: [2, 1], name: `${name}_context` }).apply([weights, v]) as T;
   return tf.layers.dense({ units: D_MODEL, name: `${name}_out` }).apply(context) as T;
 }
