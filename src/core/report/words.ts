@@ -118,6 +118,7 @@ const BY_WHATIF: { [k: string]: string } = dict({
   deepnorm: 'Wang et al. 2022, DeepNet: Scaling Transformers to 1,000 Layers (arXiv 2203.00555)',
   'residual-scaling': 'Bachlechner et al. 2020, ReZero (arXiv 2003.04887); Zhang et al. 2019, Fixup (arXiv 1901.09321)',
   batchnorm: 'Ioffe & Szegedy 2015 (arXiv 1502.03167); Yang et al. 2019, A Mean Field Theory of Batch Normalization (arXiv 1902.08129)',
+  'scale-attention': 'Vaswani et al. 2017, Attention Is All You Need, §3.2.1 (arXiv 1706.03762)',
 });
 const BY_RULE: [RegExp, string][] = [
   [/post-?ln|warm-?up/, BY_WHATIF['pre-ln-residual']],
@@ -148,6 +149,9 @@ export function dataLabel(key: string): string {
     gradientGain: 'input ÷ output gradient RMS',
     energyPerLayer: 'signal energy kept per layer',
     truncationFactor: 'tfjs truncation factor',
+    keyDim: 'key width d_k',
+    scores: 'unscaled attention scores',
+    scale: 'missing scale 1/sqrt(d_k)',
   };
   if (known[key]) return known[key];
   return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ').toLowerCase();
