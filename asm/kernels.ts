@@ -797,17 +797,19 @@ const K_E9: usize = 480;
   return v128.bitselect(f64x2.sub(one, r), f64x2.sub(r, one), f64x2.ge(x, f64x2.splat(0)));
 }
 
-/** gelu(v) = 0.5 v (1 + erf(v / sqrt 2)) for two f64 lanes. */
-@inline function gelu2(v: v128): v128 {
-  const e = erf2(f64x2.mul(v, kc(K_SQRT1_2)));
+/** gelu(v) = 0.5 v (1 + e) for two f64 lanes, e = erf(v / sqrt 2). */
+@inline function gelu2(v: v128, e: v128): v128 {
   return f64x2.mul(f64x2.mul(kc(K_HALF), v), f64x2.add(kc(K_ONE), e));
 }
 
-/** gelu'(v) = 0.5 (1 + erf(v / sqrt 2)) + v / sqrt(2 pi) exp(-v^2 / 2) for two f64 lanes. */
-@inline function geluGrad2(v: v128): v128 {
-  const e = erf2(f64x2.mul(v, kc(K_SQRT1_2)));
+/** gelu'(v) = 0.5 (1 + e) + v / sqrt(2 pi) exp(-v^2 / 2) for two f64 lanes, e = erf(v / sqrt 2). */
+@inline function geluGrad2(v: v128, e: v128): v128 {
   const g = exp2(f64x2.mul(f64x2.mul(kc(K_NEG_HALF), v), v));
   return f64x2.add(f64x2.mul(kc(K_HALF), f64x2.add(kc(K_ONE), e)), f64x2.mul(f64x2.mul(v, kc(K_INV_SQRT_2PI)), g));
+}
+
+@inline function erfOf(v: v128): v128 {
+  return erf2(f64x2.mul(v, kc(K_SQRT1_2)));
 }
 
 @inline function lo64(v: v128): v128 {
@@ -822,32 +824,63 @@ const K_E9: usize = 480;
   return v128.shuffle<f32>(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5);
 }
 
-/** y = gelu(x) for n f32 values (y may equal x). */
-export function geluForward(x: usize, y: usize, n: i32): void {
+/**
+ * y = gelu(x) for n f32 values (y may equal x). aux: 0, or n f64 that receive erf(x / sqrt 2) for the backward
+ * pass.
+ */
+export function geluForward(x: usize, y: usize, n: i32, aux: usize): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const v = v128.load(x + o);
-    v128.store(y + o, pack32(gelu2(lo64(v)), gelu2(hi64(v))));
+    const a = lo64(v);
+    const b = hi64(v);
+    const ea = erfOf(a);
+    const eb = erfOf(b);
+    if (aux) {
+      v128.store(aux + (<usize>i << 3), ea);
+      v128.store(aux + (<usize>i << 3), eb, 16);
+    }
+    v128.store(y + o, pack32(gelu2(a, ea), gelu2(b, eb)));
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(y + o, <f32>f64x2.extract_lane(gelu2(f64x2.splat(<f64>load<f32>(x + o))), 0));
+    const v = f64x2.splat(<f64>load<f32>(x + o));
+    const e = erfOf(v);
+    if (aux) store<f64>(aux + (<usize>i << 3), f64x2.extract_lane(e, 0));
+    store<f32>(y + o, <f32>f64x2.extract_lane(gelu2(v, e), 0));
   }
 }
 
-/** dx = dy * gelu'(x) for n f32 values (dx may equal dy). */
-export function geluBackward(x: usize, dy: usize, dx: usize, n: i32): void {
+/** dx = dy * gelu'(x) for n f32 values (dx may equal dy); aux: 0, or the forward pass's erf values. */
+export function geluBackward(x: usize, dy: usize, dx: usize, n: i32, aux: usize): void {
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(x + o);
-    const d = v128.load(dy + o);
-    v128.store(dx + o, pack32(f64x2.mul(lo64(d), geluGrad2(lo64(v))), f64x2.mul(hi64(d), geluGrad2(hi64(v)))));
+  if (aux) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v = v128.load(x + o);
+      const d = v128.load(dy + o);
+      const ea = v128.load(aux + (<usize>i << 3));
+      const eb = v128.load(aux + (<usize>i << 3), 16);
+      v128.store(dx + o, pack32(f64x2.mul(lo64(d), geluGrad2(lo64(v), ea)), f64x2.mul(hi64(d), geluGrad2(hi64(v), eb))));
+    }
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const v = v128.load(x + o);
+      const d = v128.load(dy + o);
+      const a = lo64(v);
+      const b = hi64(v);
+      v128.store(dx + o, pack32(f64x2.mul(lo64(d), geluGrad2(a, erfOf(a))), f64x2.mul(hi64(d), geluGrad2(b, erfOf(b)))));
+    }
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const g = f64x2.extract_lane(geluGrad2(f64x2.splat(<f64>load<f32>(x + o))), 0);
+    const v = f64x2.splat(<f64>load<f32>(x + o));
+    let e: v128;
+    if (aux) e = f64x2.splat(load<f64>(aux + (<usize>i << 3)));
+    else e = erfOf(v);
+    const g = f64x2.extract_lane(geluGrad2(v, e), 0);
     store<f32>(dx + o, <f32>(<f64>load<f32>(dy + o) * g));
   }
 }

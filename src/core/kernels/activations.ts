@@ -193,8 +193,11 @@ export function activationDerivative(name: ActivationName, x: number, p: Activat
   }
 }
 
-/** y = f(x) element-wise (softmax: over rows of length p.cols). `out` may alias `x`. */
-export function activationForward(name: ActivationName, x: Float32Array, out?: Float32Array, p: ActivationParams = {}): Float32Array {
+/**
+ * y = f(x) element-wise (softmax: over rows of length p.cols). `out` may alias `x`. For gelu, `aux` (length n)
+ * receives erf(x / sqrt 2) in float64, which activationBackward reuses (the same numbers it would compute).
+ */
+export function activationForward(name: ActivationName, x: Float32Array, out?: Float32Array, p: ActivationParams = {}, aux?: Float64Array): Float32Array {
   const n = x.length;
   const y = out ?? new Float32Array(n);
   switch (name) {
@@ -223,10 +226,18 @@ export function activationForward(name: ActivationName, x: Float32Array, out?: F
       for (let i = 0; i < n; i++) y[i] = sigmoid(x[i]);
       return y;
     case 'gelu':
-      for (let i = 0; i < n; i++) {
-        const v = x[i];
-        y[i] = 0.5 * v * (1 + erf(v * SQRT1_2));
-      }
+      if (aux)
+        for (let i = 0; i < n; i++) {
+          const v = x[i];
+          const e = erf(v * SQRT1_2);
+          aux[i] = e;
+          y[i] = 0.5 * v * (1 + e);
+        }
+      else
+        for (let i = 0; i < n; i++) {
+          const v = x[i];
+          y[i] = 0.5 * v * (1 + erf(v * SQRT1_2));
+        }
       return y;
     case 'softmax':
       return softmaxForward(x, p.cols ?? n, y);
@@ -239,7 +250,8 @@ export function activationForward(name: ActivationName, x: Float32Array, out?: F
 
 /**
  * dx = dy * f'(x) (softmax: the Jacobian-vector product per row, from y). `x` is the input, `y` the output
- * of the forward pass (only softmax, tanh and sigmoid read y; pass x for both when y is not kept).
+ * of the forward pass (only softmax, tanh and sigmoid read y; pass x for both when y is not kept). For gelu,
+ * `aux` from activationForward saves recomputing erf (same result).
  */
 export function activationBackward(
   name: ActivationName,
@@ -248,10 +260,18 @@ export function activationBackward(
   dy: Float32Array,
   out?: Float32Array,
   p: ActivationParams = {},
+  aux?: Float64Array,
 ): Float32Array {
   const n = dy.length;
   const dx = out ?? new Float32Array(n);
   switch (name) {
+    case 'gelu':
+      if (!aux) break;
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        dx[i] = dy[i] * (0.5 * (1 + aux[i]) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+      }
+      return dx;
     case 'linear':
       if (dx !== dy) dx.set(dy);
       return dx;

@@ -69,15 +69,15 @@ export interface KernelBackend {
   matmul(a: Float32Array, b: Float32Array, p: MatmulParams, out?: Float32Array): Float32Array;
   /** Sum, sum of squares and max |x| of x, accumulated in float64. */
   moments(x: Float32Array): Moments;
-  /** y = f(x) element-wise (softmax: per row of p.cols), as activations.ts; `out` may alias `x`. */
-  activationForward(name: ActivationName, x: Float32Array, out?: Float32Array, p?: ActivationParams): Float32Array;
+  /** y = f(x) element-wise (softmax: per row of p.cols), as activations.ts; `out` may alias `x`; gelu fills `aux`. */
+  activationForward(name: ActivationName, x: Float32Array, out?: Float32Array, p?: ActivationParams, aux?: Float64Array): Float32Array;
   /** out = a + b (float32 sums; `out` may alias either). */
   add(a: Float32Array, b: Float32Array, out?: Float32Array): Float32Array;
   /** out = x * f (float64 product rounded to float32; `out` may alias `x`). */
   scale(x: Float32Array, f: number, out?: Float32Array): Float32Array;
   /** Row dot products a_r . b_r, |a_r|^2, |b_r|^2 in float64 for n rows (strides in floats); see rowDots.ts. */
   rowDots(a: Float32Array, b: Float32Array, n: number, cols: number, strideA: number, strideB: number): Float64Array;
-  /** dx = dy * f'(x) (softmax from y), as activations.ts; `out` may alias `dy`. */
+  /** dx = dy * f'(x) (softmax from y), as activations.ts; `out` may alias `dy`; gelu reuses the forward's `aux`. */
   activationBackward(
     name: ActivationName,
     x: Float32Array,
@@ -85,5 +85,6 @@ export interface KernelBackend {
     dy: Float32Array,
     out?: Float32Array,
     p?: ActivationParams,
+    aux?: Float64Array,
   ): Float32Array;
 }

@@ -23,7 +23,7 @@ import { embeddingBackward, embeddingForward } from '../kernels/embedding';
 import { dropoutBackward, dropoutForward } from '../kernels/dropout';
 import type { KernelBackend } from '../kernels/types';
 import { Rng } from './rng';
-import { accumulate, addInto, align, copyData, like, makeVal, materialize, newData, newOutput, renormalize, scaleInPlace, scaleInto, storedRms, withData, type Val } from './values';
+import { accumulate, addInto, align, copyData, like, makeVal, materialize, newData, newOutput, newOutput64, renormalize, scaleInPlace, scaleInto, storedRms, withData, type Val } from './values';
 import { meanFieldFactors, normalDraw, WeightStore } from './weights';
 import { initialize } from './initializers';
 
@@ -94,7 +94,9 @@ function applyActivation(ctx: EngineContext, x: Val, name: ActivationName, p: Ac
   if (name === 'linear') return { out: x, back: (dy) => dy };
   if (name === 'softmax') return applySoftmax(x);
   if (isPositivelyHomogeneous(name, p) || x.logScale === 0) {
-    const y = like(x, ctx.backend.activationForward(name, x.data, newData(x.data.length), p));
+    // GELU keeps its erf values for the backward pass (the same numbers, not computed twice).
+    const aux = name === 'gelu' ? newOutput64(x.data.length) : undefined;
+    const y = like(x, ctx.backend.activationForward(name, x.data, newData(x.data.length), p, aux));
     if (!isPositivelyHomogeneous(name, p)) y.logScale = 0;
     renormalize(y);
     // y may have been renormalised: tanh/sigmoid backward read y, so keep the un-normalised output for them.
@@ -102,7 +104,7 @@ function applyActivation(ctx: EngineContext, x: Val, name: ActivationName, p: Ac
     return {
       out: y,
       back: (dy) => {
-        const d = like(dy, ctx.backend.activationBackward(name, x.data, yRaw, dy.data, newData(dy.data.length), p));
+        const d = like(dy, ctx.backend.activationBackward(name, x.data, yRaw, dy.data, newData(dy.data.length), p, aux));
         d.logScale = dy.logScale;
         return renormalize(d);
       },

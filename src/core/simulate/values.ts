@@ -61,6 +61,12 @@ export function newOutput(n: number): Float32Array {
   return allocator.allocFull(n);
 }
 
+/** Storage for n float64 values that a kernel overwrites entirely (views 64-byte aligned in the arena). */
+export function newOutput64(n: number): Float64Array {
+  const f = allocator.allocFull(2 * n);
+  return new Float64Array(f.buffer, f.byteOffset, n);
+}
+
 /** A copy of `a` in storage from the running simulation's allocator. */
 export function copyData(a: Float32Array): Float32Array {
   const d = allocator.allocFull(a.length);

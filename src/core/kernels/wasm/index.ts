@@ -119,8 +119,8 @@ interface Exports {
   scale(x: number, f: number, out: number, n: number): void;
   rowDots(a: number, b: number, n: number, cols: number, strideA: number, strideB: number, out: number): void;
   copy(dst: number, src: number, bytes: number): void;
-  geluForward(x: number, y: number, n: number): void;
-  geluBackward(x: number, dy: number, dx: number, n: number): void;
+  geluForward(x: number, y: number, n: number, aux: number): void;
+  geluBackward(x: number, dy: number, dx: number, n: number, aux: number): void;
 }
 
 const PAGE = 65536;
@@ -525,16 +525,18 @@ class WasmBackend implements WasmKernelBackend {
   }
 
   /** GELU in wasm; every other activation through the TypeScript kernels. */
-  activationForward(name: ActivationName, x: Float32Array, out?: Float32Array, p: ActivationParams = {}): Float32Array {
-    if (name !== 'gelu') return tsActivationForward(name, x, out, p);
+  activationForward(name: ActivationName, x: Float32Array, out?: Float32Array, p: ActivationParams = {}, aux?: Float64Array): Float32Array {
+    if (name !== 'gelu') return tsActivationForward(name, x, out, p, aux);
     const n = x.length;
     const y = out ?? new Float32Array(n);
     checkLen('out', y, n);
+    if (aux && aux.length !== n) throw new RangeError(`wasm kernel: aux has length ${aux.length}, expected ${n}`);
     if (n === 0) return y;
     this.arg(x, IN);
     this.arg(y, OUT);
+    if (aux) this.arg(f64AsF32(aux), OUT);
     this.place(0);
-    this.ex.geluForward(this.ptr[0], this.ptr[1], n);
+    this.ex.geluForward(this.ptr[0], this.ptr[1], n, aux ? this.ptr[2] : 0);
     this.finish();
     return y;
   }
@@ -546,24 +548,32 @@ class WasmBackend implements WasmKernelBackend {
     dy: Float32Array,
     out?: Float32Array,
     p: ActivationParams = {},
+    aux?: Float64Array,
   ): Float32Array {
-    if (name !== 'gelu') return tsActivationBackward(name, x, y, dy, out, p);
+    if (name !== 'gelu') return tsActivationBackward(name, x, y, dy, out, p, aux);
     const n = dy.length;
     checkLen('x', x, n);
     const dx = out ?? new Float32Array(n);
     checkLen('out', dx, n);
+    if (aux && aux.length !== n) throw new RangeError(`wasm kernel: aux has length ${aux.length}, expected ${n}`);
     if (n === 0) return dx;
     this.arg(x, IN);
     this.arg(dy, IN);
     this.arg(dx, OUT);
+    if (aux) this.arg(f64AsF32(aux), IN);
     this.place(0);
-    this.ex.geluBackward(this.ptr[0], this.ptr[1], this.ptr[2], n);
+    this.ex.geluBackward(this.ptr[0], this.ptr[1], this.ptr[2], n, aux ? this.ptr[3] : 0);
     this.finish();
     return dx;
   }
 }
 
 const EMPTY = new Float32Array(0);
+
+/** The bytes of a Float64Array as a Float32Array (same buffer): how f64 arguments are placed. */
+function f64AsF32(a: Float64Array): Float32Array {
+  return new Float32Array(a.buffer, a.byteOffset, a.length * 2);
+}
 
 function checkLen(name: string, a: Float32Array, n: number): void {
   if (a.length !== n) throw new RangeError(`wasm kernel: ${name} has length ${a.length}, expected ${n}`);

@@ -59,6 +59,22 @@ for (const backend of listBackends()) {
       assert.equal(backend.rowDots(x, y, 0, cols, cols, cols).length, 0);
     });
 
+    it('gelu backward with the forward pass\'s erf values (aux) is bit-identical to recomputing them', () => {
+      const n = 1003;
+      const x = randn(n, 31, 4);
+      x[0] = 0;
+      x[1] = -40;
+      x[2] = 38.5;
+      const dy = randn(n, 32);
+      const aux = new Float64Array(n);
+      const y0 = backend.activationForward('gelu', x);
+      const y1 = backend.activationForward('gelu', x, undefined, {}, aux);
+      assert.deepEqual(y1, y0);
+      const g0 = backend.activationBackward('gelu', x, x, dy);
+      const g1 = backend.activationBackward('gelu', x, x, dy, undefined, {}, aux);
+      for (let i = 0; i < n; i++) assert.ok(Object.is(g1[i], g0[i]), `dx[${i}]: ${g1[i]} vs ${g0[i]}`);
+    });
+
     it('works on wasm views in place (no copies needed)', function () {
       if (!isWasmBackend(backend)) this.skip();
       const a = backend.alloc(1001);
