@@ -13,6 +13,10 @@ export interface Limits {
   maxCallDepth: number;
   /** Expressions evaluated one inside the other (calls included): deeper ones are unknown (the stack is finite). */
   maxExprDepth: number;
+  /** Length of a string the evaluator builds (+, templates, repeat, padStart): longer ones are unknown. */
+  maxStringLength: number;
+  /** Elements of an array the evaluator builds (push, concat, spread, fill): extra ones are left out. */
+  maxArrayLength: number;
   /** Layer nodes per model graph. */
   maxNodes: number;
   /** Layer nodes of all the model graphs of one file together (models built from one huge shared chain). */
@@ -33,6 +37,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxEvalSteps: 2_000_000,
   maxCallDepth: 48,
   maxExprDepth: 1_500,
+  maxStringLength: 100_000,
+  maxArrayLength: 1_000_000,
   maxNodes: 20_000,
   maxFileNodes: 50_000,
   maxModels: 1_000,

@@ -16,7 +16,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_LIMITS } from '../core/limits';
-import type { Span } from '../core/graph/types';
+import type { Note, Span } from '../core/graph/types';
 import { REPORT_VERSION, type AnalysisReport, type FileReport } from '../core/report/types';
 import { readSettings } from './config';
 import { toRange, toWorkspaceEdit } from './convert';
@@ -301,6 +301,33 @@ export class AnalysisService implements vscode.Disposable {
     return !doc || doc.isClosed || doc.version !== version;
   }
 
+  /**
+   * A run that failed (the worker crashed, ran out of memory or did not finish in time): the structural results, when
+   * they came, stand with a note that the simulation did not; otherwise the file shows why it has no results.
+   */
+  private reportFailure(
+    uri: vscode.Uri,
+    key: string,
+    filePath: string,
+    version: number | undefined,
+    latest: AnalysisEntry | undefined,
+    failure: string | undefined,
+    how: { profile: Profile; seed: number },
+  ): void {
+    const why = `the analysis worker ${failure ?? 'failed'}`;
+    let entry: AnalysisEntry;
+    if (latest && this.entries.get(key) === latest) {
+      if (!latest.simulationPending) return;
+      const note: Note = { kind: 'limit', message: `Simulation stopped: ${why}. The structural findings stand.` };
+      entry = { ...latest, report: { ...latest.report, notes: [...latest.report.notes, note] }, simulationPending: false };
+    } else {
+      const error: Note = { kind: 'limit', message: `${why}; this version of the file has no results. Other files are unaffected.` };
+      entry = { uri, path: filePath, version, report: { path: filePath, errors: [error], notes: [], models: [] }, written: [], phase: 'structural', simulationPending: false, ...how };
+    }
+    this.entries.set(key, entry);
+    this.updateEmitter.fire({ uri, entry });
+  }
+
   private run(uri: vscode.Uri, version: number | undefined, text: string, opts: AnalyzeOptions): Promise<AnalysisEntry | undefined> {
     const key = uri.toString();
     this.cancel(uri);
@@ -360,12 +387,7 @@ export class AnalysisService implements vscode.Disposable {
         this.log.trace(`${filePath}: analysed in ${Date.now() - started} ms`);
         return latest;
       }
-      if (outcome === 'failed' && latest?.simulationPending && this.entries.get(key) === latest) {
-        // the structural results stand; the simulation did not come
-        latest = { ...latest, simulationPending: false };
-        this.entries.set(key, latest);
-        this.updateEmitter.fire({ uri, entry: latest });
-      }
+      if (outcome === 'failed' && !this.isStale(key, version)) this.reportFailure(uri, key, filePath, version, latest, job.failure, { profile, seed });
       return undefined;
     });
   }

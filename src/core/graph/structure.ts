@@ -413,7 +413,8 @@ export function analyzeStructure(graph: LayerGraph, depthLeft = 4): StructureInf
     const styles = new Set(styled.map((b) => b.style));
     blockStyle = styles.size === 1 ? (styled[0].style as BlockStyle) : 'mixed';
   }
-  const assumptions: Note[] = graph.notes.filter((x) => x.kind === 'assumption' || x.kind === 'limit');
+  // Everything the graph rests on: assumed values, limits hit, unknown layer classes and opaque custom layers.
+  const assumptions: Note[] = graph.notes.filter((x) => x.kind !== 'syntax');
   const depth = new Map<string, number>();
   ix.nodes.forEach((node, i) => depth.set(node.id, depthArr[i]));
   const weighted = new Set<string>();

@@ -19,16 +19,17 @@ import { dict } from '../dict';
 
 type Fn = (thisVal: Value, args: Value[], node: TS.Node | undefined) => Value;
 
-/** Largest array the evaluator builds (a doubling loop must not eat memory); beyond it, elements are dropped. */
-export const MAX_ARRAY = 1_000_000;
-
-/** Whether `n` more elements fit in an array of `len`; notes the limit once where it is hit. */
+/**
+ * Whether `n` more elements fit in an array of `len` (limits.maxArrayLength: a doubling loop must not eat
+ * memory); notes the limit once where it is hit.
+ */
 export function arrayRoom(ev: Evaluator, len: number, n: number, node: TS.Node | undefined): boolean {
-  if (len + n <= MAX_ARRAY) return true;
+  const max = ev.limits.maxArrayLength;
+  if (len + n <= max) return true;
   if (node) {
     ev.note(
       'limit',
-      `An array grew past ${MAX_ARRAY} elements here (limit of the evaluator, like maxLoopIterations): the extra elements are left out.`,
+      `An array grew past ${max} elements here (limit maxArrayLength): the extra elements are left out; the elements before them are kept.`,
       node,
     );
   }
@@ -355,7 +356,7 @@ export function primitiveProp(ev: Evaluator, v: string | number | boolean, key: 
     if (c >= 48 && c <= 57) return v[Number(key)];
     const sm = STRING_METHODS.has(key);
     if (!sm) return undefined;
-    return b(key, (_t, args) => {
+    return b(key, (_t, args, node) => {
       const u = firstUnknown(args);
       if (u) return u;
       if (!allPrimitive(args)) return new UnknownVal(`'${v.slice(0, 20)}'.${key}(…)`);
@@ -366,7 +367,7 @@ export function primitiveProp(ev: Evaluator, v: string | number | boolean, key: 
           : key === 'padStart' || key === 'padEnd'
             ? Number(args[0])
             : 0;
-      if (grow > 100_000) return new UnknownVal(`'${v.slice(0, 20)}'.${key}(…) (too long)`);
+      if (grow > ev.limits.maxStringLength) return ev.tooLong(node, `'${v.slice(0, 20)}'.${key}(…)`);
       const fn = (String.prototype as unknown as { [k: string]: (...a: unknown[]) => unknown })[key];
       let r: unknown;
       try {

@@ -49,7 +49,16 @@ function subLayerWeights(field: string, l: LayerVal): WeightSpec[] {
   return out;
 }
 
+/** Per call() declaration: thousands of instances of one class share the walk of its body. */
+const residualSyntax = new WeakMap<TS.FunctionLikeDeclaration, boolean>();
+
 function hasResidualSyntax(decl: TS.FunctionLikeDeclaration): boolean {
+  let r = residualSyntax.get(decl);
+  if (r === undefined) residualSyntax.set(decl, (r = findResidualSyntax(decl)));
+  return r;
+}
+
+function findResidualSyntax(decl: TS.FunctionLikeDeclaration): boolean {
   const ts = getTs();
   let found = false;
   const visit = (n: TS.Node): void => {

@@ -58,7 +58,6 @@ const UNKNOWN_ARRAY_METHODS = new Set([
 ]);
 
 /** Longest string the evaluator builds (names and keys are short; a doubling loop must not eat memory). */
-const MAX_STRING = 100_000;
 
 /** Iterations assumed for a loop whose bound cannot be known statically (documented in the notes it makes). */
 export const ASSUMED_LOOP_ITERATIONS = 4;
@@ -220,7 +219,11 @@ export class Evaluator {
     this.tick(node);
   }
 
+  /** The file-wide stop (maxEvalSteps / parseTimeMs), once hit: every later evaluation stops at once, silently. */
+  private halted: LimitHit | undefined;
+
   private tick(node: TS.Node): void {
+    if (this.halted) throw this.halted;
     const s = ++this.steps;
     if (s > this.limits.maxEvalSteps)
       this.stop('maxEvalSteps', `after ${this.limits.maxEvalSteps} evaluation steps`, node);
@@ -242,6 +245,7 @@ export class Evaluator {
   }
 
   private stop(limit: string, what: string, node: TS.Node): never {
+    if (this.halted) throw this.halted;
     const n: Note = {
       kind: 'limit',
       message:
@@ -251,7 +255,8 @@ export class Evaluator {
     };
     this.limitNotes.push(n);
     this.globalNotes.push(n);
-    throw new LimitHit(limit, n);
+    // custom layers analysed while the graphs are assembled, uncalled builders: none of them runs any more
+    throw (this.halted = new LimitHit(limit, n));
   }
 
   /** Counts one loop iteration; false (with a limit note) once maxLoopIterations is reached. */
@@ -1380,6 +1385,19 @@ export class Evaluator {
     }
   }
 
+  /** A string past maxStringLength: unknown, with a note where it would be built. */
+  tooLong(node: TS.Node | undefined, what: string): Value {
+    if (node) {
+      this.note(
+        'limit',
+        `${what} would be longer than ${this.limits.maxStringLength} characters (limit maxStringLength): its value is unknown; ` +
+          `the rest of the analysis is unaffected.`,
+        node,
+      );
+    }
+    return new UnknownVal(`${what} (longer than maxStringLength)`);
+  }
+
   /** An expression nested past maxExprDepth (a 26,000-term `a + 1 + 1 ...`): unknown, with a note. */
   private tooDeep(n: TS.Node): Value {
     if (!this.reportedDepthLimit.has(n)) {
@@ -2202,9 +2220,7 @@ export class Evaluator {
     switch (op) {
       case K.PlusToken: {
         const r: unknown = (a as number) + (b as number);
-        return typeof r === 'string' && r.length > MAX_STRING
-          ? new UnknownVal('a very long string')
-          : (r as Value);
+        return typeof r === 'string' && r.length > this.limits.maxStringLength ? this.tooLong(n, 'this string') : (r as Value);
       }
       case K.MinusToken:
         return (a as number) - (b as number);
@@ -2355,7 +2371,7 @@ export class Evaluator {
       if (str instanceof UnknownVal)
         return new UnknownVal(`\`${this.snippet(n, 60)}\` (depends on ${str.label})`);
       s += str + span.literal.text;
-      if (s.length > MAX_STRING) return new UnknownVal('a very long string');
+      if (s.length > this.limits.maxStringLength) return this.tooLong(n, 'this template string');
     }
     return s;
   }

@@ -310,7 +310,7 @@ export class TfApi {
       scope.s = new NoteScope(ev.scope);
       ev.note(
         'unsupported',
-        `tf.layers.${factory} is not a tfjs layer factory the analyser knows: treated as a layer of class ${className}.`,
+        `tf.layers.${factory} is not a tfjs layer factory the analyser knows: kept as a layer of class ${className} whose output shape is unknown; the simulation treats it as the identity.`,
         node,
         mod,
         scope.s,

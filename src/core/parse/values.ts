@@ -52,11 +52,17 @@ export class LazyImport extends UnknownVal {
   ) {
     super(label);
   }
+  /** The value; never a LazyImport (a chain of imports that leads back to itself is unknown). */
   get(): Value {
     if (!this.done) {
       this.done = true;
-      this.value = this.load();
-      if (this.value instanceof LazyImport) this.value = this.value.get();
+      let v = this.load();
+      const seen = new Set<LazyImport>([this]);
+      while (v instanceof LazyImport && !seen.has(v)) {
+        seen.add(v);
+        v = v.get();
+      }
+      this.value = v instanceof LazyImport ? new UnknownVal(`${this.label} (its import refers back to itself)`) : v;
     }
     return this.value;
   }

@@ -956,6 +956,8 @@ export class GraphRunner {
   stopped = false;
   /** Where a stop happened: the layer not run, and in which pass. */
   stoppedAt: { node: string; pass: 'forward' | 'backward' } | undefined;
+  /** A layer with no units (units 0, negative or unknown-and-invalid): nothing flows past it. */
+  noWidth: { node: string; width: number } | undefined;
 
   constructor(
     private readonly graph: LayerGraph,
@@ -983,6 +985,11 @@ export class GraphRunner {
       if (node.className === 'InputLayer' || this.graph.inputs.includes(node.id)) {
         const v = given?.get(node.id) ?? makeInput?.(node);
         if (!v) throw new Error(`no value for input ${node.id}`);
+        if (checkStop && !(v.realWidth > 0)) {
+          this.noWidth = { node: node.name, width: v.realWidth };
+          this.stopped = true;
+          break;
+        }
         rec = { out: v };
         this.backs.set(node.id, (dy) => [dy]);
       } else {
@@ -992,6 +999,12 @@ export class GraphRunner {
           continue;
         }
         const r = this.layer(node, ins);
+        if (checkStop && !(r.out.realWidth > 0)) {
+          // a zero-width (or negative-width) layer: its output holds nothing, so the layers after it see nothing
+          this.noWidth = { node: node.name, width: r.out.realWidth };
+          this.stopped = true;
+          break;
+        }
         rec = { out: r.out, pre: r.pre, activation: r.activation, weightGrad: r.weightGrad, preBack: r.preBack };
         this.backs.set(node.id, r.back);
       }
@@ -1462,12 +1475,13 @@ export class GraphRunner {
 /** The input tensor of an InputLayer: N(0,1) features, or token ids when every consumer is an Embedding. */
 export function makeInputValue(ctx: EngineContext, graph: LayerGraph, node: LayerNode): Val {
   const cfg = node.config;
-  const shape =
+  const written: ConfigValue[] | undefined =
     node.outputShape ??
-    (Array.isArray(cfg.batchInputShape) ? (cfg.batchInputShape as (number | null)[]) : undefined) ??
-    (Array.isArray(cfg.batchShape) ? (cfg.batchShape as (number | null)[]) : undefined) ??
-    (Array.isArray(cfg.inputShape) ? [null, ...(cfg.inputShape as (number | null)[])] : undefined) ??
-    [null, null];
+    (Array.isArray(cfg.batchInputShape) ? cfg.batchInputShape : undefined) ??
+    (Array.isArray(cfg.batchShape) ? cfg.batchShape : undefined) ??
+    (Array.isArray(cfg.inputShape) ? [null, ...cfg.inputShape] : undefined);
+  // a dimension that is not a whole number of units (a string from broken code, 1e308, NaN) is unknown
+  const shape = (written ?? [null, null]).map((d) => (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0 ? d : null));
   const dims = shape.slice(1);
   const consumers = graph.nodes.filter((n) => n.inputs.includes(node.id));
   const tokens = consumers.length > 0 && consumers.every((n) => n.className === 'Embedding');

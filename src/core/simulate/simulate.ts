@@ -315,6 +315,14 @@ function simulateWith(graph: LayerGraph, opts: SimOptions, backend: KernelBacken
     if (process.env.SL_DEBUG) console.error(e);
     notes.add(`simulation stopped by an internal error: ${failed}`);
   }
+  noteWideLayers(graph, runner, s.width, opts, notes);
+  if (runner.noWidth) {
+    const { node, width } = runner.noWidth;
+    notes.add(
+      `${node} has ${width === 0 ? 'zero width (no units)' : `an invalid width (${width} units)`}: nothing flows past it, so the simulation ` +
+        `stops there: the layers before it have forward statistics; no layer has gradients.`,
+    );
+  }
   const partial = runner.stopped || failed !== undefined;
   if (stopReason) {
     const at = runner.stoppedAt;
@@ -329,6 +337,27 @@ function simulateWith(graph: LayerGraph, opts: SimOptions, backend: KernelBacken
   const result = summarize(graph, runner.records, runner.done, s, seed, thresholds, partial, notes, ctx.backend);
   result.ms = Date.now() - t0;
   return result;
+}
+
+/** The maxSimWidth note: layers wider than the cap (1e9 units) are simulated at the profile's width, never allocated. */
+function noteWideLayers(graph: LayerGraph, runner: GraphRunner, width: number, opts: SimOptions, notes: Set<string>): void {
+  const cap = opts.maxWidth ?? DEFAULT_LIMITS.maxSimWidth;
+  if (opts.width !== undefined && opts.width > cap) notes.add(`the requested width ${opts.width} is above the cap of ${cap} units (limit maxSimWidth): simulated at ${cap}.`);
+  let wide = 0;
+  let widest: { id: string; w: number } | undefined;
+  for (const id of runner.done) {
+    const w = runner.records.get(id)?.out.realWidth ?? 0;
+    if (w <= cap) continue;
+    wide++;
+    if (!widest || w > widest.w) widest = { id, w };
+  }
+  if (!widest) return;
+  const name = graph.nodes.find((n) => n.id === widest.id)?.name ?? widest.id;
+  notes.add(
+    `${wide} layer${wide === 1 ? ' is' : 's are'} wider than ${cap} units (limit maxSimWidth), the widest ${name} with ${widest.w}: ` +
+      `simulated at width ${width} with the initialization variance of the real width, never allocated at full size; ` +
+      `their statistics are mean-field estimates of the real layer's scales.`,
+  );
 }
 
 function summarize(

@@ -16,6 +16,9 @@ export interface WorkerLog {
 
 export type JobOutcome = 'done' | 'cancelled' | 'failed';
 
+/** Heap of the analysis worker thread (MB): an analysis that needs more stops the worker (a 'failed' job). */
+export const WORKER_MEMORY_MB = 1024;
+
 export interface JobHandlers {
   onStructural?(report: FileReport, written: WrittenKeys, ms: number): void;
   onSimulation?(report: FileReport, ms: number): void;
@@ -29,6 +32,8 @@ export interface Job {
   readonly outcome: Promise<JobOutcome>;
   cancel(): void;
   readonly cancelled: boolean;
+  /** Why a 'failed' job failed, in words for the user ('ran out of memory (...)'). */
+  readonly failure: string | undefined;
 }
 
 interface Pending {
@@ -40,6 +45,7 @@ interface Pending {
 class JobImpl implements Job {
   readonly flag = new SharedArrayBuffer(4);
   cancelled = false;
+  failure: string | undefined;
   resolve!: (o: JobOutcome) => void;
   readonly outcome: Promise<JobOutcome>;
   constructor(
@@ -60,6 +66,8 @@ class JobImpl implements Job {
 export interface WorkerClientOptions {
   /** Extra time beyond a job's parse + simulation budget before the worker counts as hung. */
   hangGraceMs?: number;
+  /** Heap of the worker thread in MB (default WORKER_MEMORY_MB). */
+  memoryMb?: number;
 }
 
 export class AnalysisWorkerClient {
@@ -134,16 +142,23 @@ export class AnalysisWorkerClient {
     if (this.current?.job === job) this.worker?.postMessage({ type: 'cancel', id: job.id });
   }
 
+  private get memoryMb(): number {
+    return this.options.memoryMb ?? WORKER_MEMORY_MB;
+  }
+
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(this.scriptPath, { stdout: true, stderr: true });
+    const w = new Worker(this.scriptPath, { stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: this.memoryMb } });
     // The worker's own console output is not ours to show; drain it so it cannot block.
     w.stdout.resume();
     w.stderr.resume();
     w.on('message', (m: WorkerToHost) => this.onMessage(w, m));
-    w.on('error', (e) => this.onCrash(w, `crashed: ${e.stack ?? e.message}`));
+    w.on('error', (e) => {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') this.onCrash(w, `ran out of memory (its heap is limited to ${this.memoryMb} MB)`, `ran out of memory (its heap is limited to ${this.memoryMb} MB)`);
+      else this.onCrash(w, `crashed: ${e.stack ?? e.message}`, 'crashed');
+    });
     w.on('exit', (code) => {
-      if (this.worker === w) this.onCrash(w, `exited unexpectedly (code ${code})`);
+      if (this.worker === w) this.onCrash(w, `exited unexpectedly (code ${code})`, 'stopped unexpectedly');
     });
     this.worker = w;
     return w;
@@ -166,7 +181,7 @@ export class AnalysisWorkerClient {
     const budget = cur.input.parseTimeMs + (cur.input.sim.enabled ? cur.input.sim.timeBudgetMs : 0) + (this.options.hangGraceMs ?? 5000);
     const w = this.worker;
     this.watchdog = setTimeout(() => {
-      if (w && this.worker === w) this.onCrash(w, `did not answer within ${(budget / 1000).toFixed(1)} s (hung)`);
+      if (w && this.worker === w) this.onCrash(w, `did not answer within ${(budget / 1000).toFixed(1)} s (hung)`, `did not finish within ${(budget / 1000).toFixed(1)} s (the parse and simulation budgets and a grace period)`);
     }, budget);
   }
 
@@ -215,6 +230,7 @@ export class AnalysisWorkerClient {
         return this.finish('cancelled');
       case 'error':
         this.log.error(`analysis failed for ${cur.input.path}: ${m.message}`);
+        cur.job.failure = 'failed with an internal error (details in the Stability Lens log)';
         return this.finish('failed');
     }
   }
@@ -228,11 +244,12 @@ export class AnalysisWorkerClient {
   }
 
   /** Reports the crash once, fails the job in flight, and lets the next job start a fresh worker. */
-  private onCrash(w: Worker, what: string): void {
+  private onCrash(w: Worker, what: string, forUser: string): void {
     if (this.worker !== w) return;
     this.worker = undefined;
     this.restarts++;
     const path = this.current?.input.path;
+    if (this.current) this.current.job.failure = forUser;
     this.log.warn(`analysis worker ${what}${path ? ` while analysing ${path}` : ''}; restarting it`);
     void w.terminate();
     for (const h of this.htmlWaiters.values()) h.reject(new Error('analysis worker stopped'));

@@ -64,4 +64,24 @@ describe('analysis worker client', function () {
       assert.equal(client.restarts, 1);
     });
   }
+
+  it('a worker past its heap limit is stopped, the job fails saying so, and the next job gets a fresh worker', async () => {
+    const log = logger();
+    client = new AnalysisWorkerClient(script, log, { memoryMb: 32 });
+    const job = client.analyze('a', input('oom', 10_000));
+    assert.equal(await job.outcome, 'failed');
+    assert.match(job.failure ?? '', /ran out of memory \(its heap is limited to 32 MB\)/);
+    assert.ok(log.lines.some((l) => /warn analysis worker ran out of memory .* while analysing oom/.test(l)), log.lines.join('\n'));
+    assert.equal(client.restarts, 1);
+    const next = client.analyze('a', input('ok'));
+    assert.equal(await next.outcome, 'done');
+    assert.equal(next.failure, undefined);
+  });
+
+  it('a hung worker fails its job with the budget it overran', async () => {
+    client = new AnalysisWorkerClient(script, logger(), { hangGraceMs: 300 });
+    const job = client.analyze('a', input('hang', 100));
+    assert.equal(await job.outcome, 'failed');
+    assert.match(job.failure ?? '', /did not finish within 0\.5 s/);
+  });
 });
