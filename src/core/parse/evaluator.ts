@@ -973,9 +973,10 @@ export class Evaluator {
     const t = truthy(c);
     if (t === true) return this.exec(s.thenStatement);
     if (t === false) return s.elseStatement ? this.exec(s.elseStatement) : undefined;
-    // Unknown condition: take the branch that does not just throw (the `then` branch otherwise). The note goes
-    // to the enclosing scope: the choice affects everything after the `if`, not only the branch.
-    const take = !this.onlyThrows(s.thenStatement);
+    // Unknown condition: take the branch that does not just throw or bail out (a validation guard that reports
+    // and returns), the `then` branch otherwise. The note goes to the enclosing scope: the choice affects
+    // everything after the `if`, not only the branch.
+    const take = !this.onlyBailsOut(s.thenStatement);
     this.note(
       'assumption',
       `Condition \`${this.snippet(s.expression, 60)}\` depends on ${(c as UnknownVal).label}, not known statically: assumed ${take}.`,
@@ -988,12 +989,30 @@ export class Evaluator {
   private onlyThrows(s: TS.Statement): boolean {
     const ts = this.ts;
     if (ts.isThrowStatement(s)) return true;
-    if (ts.isBlock(s) && s.statements.length > 0)
-      return (
-        s.statements.every((x) => ts.isThrowStatement(x) || ts.isExpressionStatement(x)) &&
-        s.statements.some((x) => ts.isThrowStatement(x))
-      );
+    if (ts.isBlock(s)) return this.statementsOnlyThrow(s.statements);
     return false;
+  }
+
+  /** Expression statements (logging, a status message) and a `throw`. */
+  private statementsOnlyThrow(list: readonly TS.Statement[]): boolean {
+    const ts = this.ts;
+    return (
+      list.length > 0 &&
+      list.every((x) => ts.isThrowStatement(x) || ts.isExpressionStatement(x)) &&
+      list.some((x) => ts.isThrowStatement(x))
+    );
+  }
+
+  /** Only throws, or only reports and leaves: expression statements then a `return;` without a value. */
+  private onlyBailsOut(s: TS.Statement): boolean {
+    const ts = this.ts;
+    if (this.onlyThrows(s)) return true;
+    const list = ts.isBlock(s) ? s.statements : [s];
+    if (!list.length) return false;
+    const last = list[list.length - 1];
+    return (
+      ts.isReturnStatement(last) && !last.expression && list.slice(0, -1).every((x) => ts.isExpressionStatement(x))
+    );
   }
 
   private execLabeled(s: TS.Statement, label: string): Completion {
@@ -1231,7 +1250,13 @@ export class Evaluator {
     const clauses = s.caseBlock.clauses;
     let start = -1;
     if (d instanceof UnknownVal) {
-      start = clauses.findIndex((c) => ts.isDefaultClause(c));
+      // The default case, unless it only throws (`default: throw new Error('unsupported ...')`): then the first
+      // case that does not.
+      const throwsOnly = (c: TS.CaseOrDefaultClause) =>
+        this.statementsOnlyThrow(c.statements);
+      start = clauses.findIndex((c) => ts.isDefaultClause(c) && !throwsOnly(c));
+      if (start < 0) start = clauses.findIndex((c) => ts.isCaseClause(c) && !throwsOnly(c));
+      if (start < 0) start = clauses.findIndex((c) => ts.isDefaultClause(c));
       if (start < 0) start = 0;
       if (clauses.length) {
         const chosen = clauses[start];

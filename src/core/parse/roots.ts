@@ -143,6 +143,58 @@ function nameCounts(text: string, names: Set<string>): Map<string, number> {
   return counts;
 }
 
+/**
+ * Reorders the candidates (stably, in place) so that a candidate whose body mentions another candidate's name
+ * runs before it: the caller then analyses the helper with the arguments it passes, and the helper is skipped
+ * afterwards (already called), instead of being reported once on its own and once more through the caller.
+ * Mutual mentions (recursion, cycles) fall back to the given order.
+ */
+function callersFirst(text: string, cands: Candidate[]): void {
+  if (cands.length < 2) return;
+  const byName = new Map<string, number[]>();
+  cands.forEach((c, i) => {
+    if (!c.name) return;
+    const list = byName.get(c.name);
+    if (list) list.push(i);
+    else byName.set(c.name, [i]);
+  });
+  const callees: number[][] = cands.map(() => []);
+  const indegree = new Array<number>(cands.length).fill(0);
+  const bodyWords = new Map<TS.Node, Set<string>>();
+  cands.forEach((c, i) => {
+    let w = bodyWords.get(c.decl);
+    if (!w) {
+      w = words(text.slice(c.decl.pos, c.decl.end));
+      bodyWords.set(c.decl, w);
+    }
+    for (const word of w) {
+      for (const j of byName.get(word) ?? []) {
+        if (j === i || cands[j].decl === c.decl) continue;
+        callees[i].push(j);
+        indegree[j]++;
+      }
+    }
+  });
+  const out: Candidate[] = [];
+  const done = new Array<boolean>(cands.length).fill(false);
+  for (let n = 0; n < cands.length; n++) {
+    // The first (in the given order) candidate nobody left mentions; in a cycle, the first one left.
+    let pick = -1;
+    for (let i = 0; i < cands.length; i++) {
+      if (done[i]) continue;
+      if (indegree[i] === 0) {
+        pick = i;
+        break;
+      }
+      if (pick < 0) pick = i;
+    }
+    done[pick] = true;
+    out.push(cands[pick]);
+    for (const j of callees[pick]) indegree[j]--;
+  }
+  cands.splice(0, cands.length, ...out);
+}
+
 function isLayerSubclass(cls: ClassVal): boolean {
   const base = cls.tfBase();
   return !!base && base[0] === 'layers';
@@ -248,13 +300,16 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
   const counts = nameCounts(mod.text, new Set(cands.map((c) => c.name)));
   const referenced = (c: Candidate) => (counts.get(c.name) ?? 0) > 1;
   cands.sort((a, b) => Number(referenced(a)) - Number(referenced(b)) || a.pos - b.pos);
+  callersFirst(mod.text, cands);
   // Each builder gets a share of the remaining budget, so one runaway builder cannot starve the others.
   const share = Math.max(1000, Math.floor(ev.limits.maxEvalSteps / 10));
   let escapedSeen = ev.escaped.length;
   for (let i = 0; ; ) {
     // Handlers registered by the builders analysed so far join the queue.
+    // They run next (before the remaining candidates): a handler that calls a builder method analyses it with
+    // its real arguments, and the method is then not analysed a second time on its own.
     if (ev.escaped.length > escapedSeen) {
-      cands.push(...escapedFrom(escapedSeen));
+      cands.splice(i, 0, ...escapedFrom(escapedSeen));
       escapedSeen = ev.escaped.length;
     }
     if (i >= cands.length) break;
