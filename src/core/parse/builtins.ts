@@ -876,13 +876,27 @@ export function installGlobals(ev: Evaluator, env: Env): void {
     );
   env.declare(
     'require',
-    b('require', (_t, args, node) => {
-      const spec = args[0];
-      if (typeof spec !== 'string' || !node) return new UnknownVal('require(…)');
-      return ev.importModule(spec, node);
-    }),
+    withStatics(
+      ev,
+      b('require', (_t, args, node) => {
+        const spec = args[0];
+        if (typeof spec !== 'string' || !node) return new UnknownVal('require(…)');
+        return ev.importModule(spec, node);
+      }),
+      new ObjectVal(),
+    ),
     false,
   );
+}
+
+/**
+ * `require.main` is the `module` object of the analysed file: the file is analysed as the program that runs, so
+ * Node's entry-point idiom `if (require.main === module) main();` runs main (imported files see a different
+ * `module`).
+ */
+export function setRequireMain(env: Env, moduleObj: Value): void {
+  const req = env.vars.get('require')?.value;
+  if (req instanceof BuiltinVal) STATICS.get(req)?.props.set('main', moduleObj);
 }
 
 /** The global object: `tf`, and unknown values for anything else (document, localStorage ...). */

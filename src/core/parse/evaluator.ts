@@ -41,6 +41,7 @@ import {
   builtinStatic,
   globalObjectProp,
   arrayRoom,
+  setRequireMain,
 } from './builtins';
 import { TfApi } from './tfjsApi';
 import { resolveImport, isTfjsModule } from './modules';
@@ -166,6 +167,7 @@ export class Evaluator {
     this.tf = new TfApi(this);
     installGlobals(this, this.globalEnv);
     this.main = makeModule(path, sf, text, this.globalEnv);
+    setRequireMain(this.globalEnv, this.main.env.vars.get('module')?.value);
     this.modules.set(path, this.main);
     this.env = this.globalEnv;
     this.frame = { mod: this.main, thisVal: undefined, fnName: undefined, depth: 0 };

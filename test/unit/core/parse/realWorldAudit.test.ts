@@ -33,6 +33,20 @@ module.exports = { buildNet };
     assert.equal(r.graphs[0].nodes[1].config.units, 7);
   });
 
+  it('`require.main === module` is true in the analysed file (the entry-point block is not skipped)', () => {
+    const r = parse(`
+const tf = require('@tensorflow/tfjs');
+let net;
+if (require.main === module) {
+  net = tf.sequential();
+  net.add(tf.layers.dense({ units: 2, inputShape: [4] }));
+}
+`);
+    assert.equal(r.graphs.length, 1);
+    assert.equal(r.graphs[0].name, 'net');
+    assert.ok(!r.graphs[0].notes.some((n) => /require/.test(n.message)));
+  });
+
   it('a caller found later in the file is analysed before the helper it calls (no second, argument-less copy)', () => {
     const r = parse(`
 import * as tf from '@tensorflow/tfjs';
