@@ -31,7 +31,8 @@ model topologies; node_modules and dot-folders are skipped). Default path: the c
 
 Output
   -f, --format <fmt>        text (default) | json | sarif | html
-  -o, --output <file>       write the report to <file> (nothing else on stdout)
+  -o, --output <file>       write the report to <file>, created or replaced; its folder must exist.
+                            Nothing else is written, and nothing to stdout
   -q, --quiet               text: only the findings and errors, no tables or summary
 
 Exit status

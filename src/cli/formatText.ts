@@ -3,6 +3,19 @@ import type { AnalysisReport, FileReport, ModelReport } from '../core/report/typ
 import type { Note } from '../core/graph/types';
 import { fmt } from '../core/rules/util';
 
+/**
+ * Names, paths and messages come from the analysed code, model.json files and file names: a line break, a
+ * terminal escape (ESC, CSI...), another control character, a Unicode line/paragraph separator or a bidi
+ * override in them is printed as an escape (\n, \u001b...), so each entry stays one line (no forged
+ * `file:line:col` lines for a problem matcher) and nothing reaches the terminal as a control sequence.
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd());
@@ -59,7 +72,7 @@ export function formatText(report: AnalysisReport, opts: { quiet: boolean; displ
         (findings ? `${findings} finding${findings === 1 ? '' : 's'} (${parts.join(', ')})` : 'no findings'),
     );
   }
-  return out.join('\n') + (out.length ? '\n' : '');
+  return out.map(printable).join('\n') + (out.length ? '\n' : '');
 }
 
 function fileLines(f: FileReport, path: string, quiet: boolean): string[] {

@@ -144,11 +144,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       text = formatText(report, { quiet: opts.quiet });
   }
   if (opts.output) {
+    // Only this one file is written (created or replaced); its folder is not created: a mistyped folder is an
+    // error (exit 2), not a new folder tree.
+    const out = path.isAbsolute(opts.output) ? opts.output : path.join(io.cwd, opts.output);
     try {
-      const out = path.isAbsolute(opts.output) ? opts.output : path.join(io.cwd, opts.output);
       fs.writeFileSync(out, text);
     } catch (e) {
-      io.stderr(`stability-lens: cannot write ${opts.output}: ${(e as Error).message}\n`);
+      const err = e as NodeJS.ErrnoException;
+      const dir = path.dirname(opts.output);
+      const why =
+        err.code === 'ENOENT' && !fs.existsSync(path.dirname(out))
+          ? `the folder ${dir} does not exist`
+          : err.code === 'EISDIR'
+            ? 'it is a folder'
+            : err.message;
+      io.stderr(`stability-lens: cannot write ${opts.output}: ${why}\n`);
       return 2;
     }
   } else io.stdout(text);

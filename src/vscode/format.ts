@@ -176,14 +176,22 @@ export function formatConfigValue(v: ConfigValue): string {
     .join(', ')}}`;
 }
 
-const escapeMd = (s: string): string => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+/** Line breaks and other control characters from the code become spaces: one hover line stays one line. */
+// eslint-disable-next-line no-control-regex -- line breaks and control characters are what is removed
+const oneLine = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+const escapeMd = (s: string): string => oneLine(s).replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+/**
+ * A name or value from the code as inline code: no backtick to close the span early and no line break (a blank
+ * line would end the span and the rest, e.g. an `![](https://...)` image, would render as markdown).
+ */
+const code = (s: string): string => `\`${oneLine(s).replace(/`/g, "'")}\``;
 
 /** Hover markdown for the layers made by one factory call: resolved config (defaults marked) and simulated scales. */
 export function layerHoverMarkdown(hit: LayerHit, written: string[] | undefined): string {
   const layer = hit.layers[0];
   const count = hit.layers.length;
   const out: string[] = [];
-  out.push(`**${escapeMd(layer.className)}** \`${layer.name.replace(/`/g, "'")}\`${count > 1 ? ` and ${count - 1} more made here (${count} layers)` : ''} · model \`${hit.model.name.replace(/`/g, "'")}\``);
+  out.push(`**${escapeMd(layer.className)}** ${code(layer.name)}${count > 1 ? ` and ${count - 1} more made here (${count} layers)` : ''} · model ${code(hit.model.name)}`);
   out.push('');
   const writtenSet = written ? new Set(written) : undefined;
   // what the user wrote first, then the tfjs defaults it inherits
@@ -194,7 +202,7 @@ export function layerHoverMarkdown(hit: LayerHit, written: string[] | undefined)
     out.push('| option | value | |', '|---|---|---|');
     for (const k of keys) {
       const isDefault = writtenSet ? !writtenSet.has(k) : false;
-      out.push(`| ${escapeMd(k)} | \`${formatConfigValue(layer.config[k]).replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${isDefault ? '*tfjs default*' : ''} |`);
+      out.push(`| ${escapeMd(k)} | ${code(formatConfigValue(layer.config[k])).replace(/\|/g, '\\|')} | ${isDefault ? '*tfjs default*' : ''} |`);
     }
     out.push('');
   }

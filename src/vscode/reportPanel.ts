@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import type { AnalysisService } from './analysisService';
 import type { Span } from '../core/graph/types';
-import { assertNever, parseViewState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol/messages';
-import { documentDiffs, makeNonce, reportPageHtml } from './reportPage';
+import { parseViewState, type HostMessage, type WebviewMessage } from '../protocol/messages';
+import { documentDiffs, isRevealable, receiveWebviewMessage, reportPageHtml } from './reportPage';
 import { fixId } from './fixes';
 
 export const REPORT_VIEW_TYPE = 'stabilityLens.report';
@@ -25,7 +25,7 @@ export function webviewHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvi
     cspSource: webview.cspSource,
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
     cssUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'report.css')).toString(),
-    nonce: makeNonce(),
+    // no nonce: reportPageHtml draws a fresh one for every page
   });
 }
 
@@ -174,43 +174,29 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   private receive(raw: unknown): void {
-    const parsed = parseWebviewMessage(raw);
-    if (!parsed.ok) {
-      this.source.log.warn(`report panel: ignored a message from the webview: ${parsed.error}`);
-      return;
-    }
-    const msg = parsed.message;
-    this.received.push(msg);
-    this.receivedEmitter.fire(msg);
-    switch (msg.type) {
-      case 'ready':
+    receiveWebviewMessage(raw, (m) => this.source.log.warn(m), {
+      accepted: (msg) => {
+        this.received.push(msg);
+        this.receivedEmitter.fire(msg);
+      },
+      ready: () => {
         this.ready = true;
         void this.postCurrent();
-        return;
-      case 'revealSpan':
-        void this.reveal(msg.span);
-        return;
-      case 'applyFix':
-        void this.applyFix(msg);
-        return;
-      case 'requestAnalysis':
+      },
+      revealSpan: (span) => void this.reveal(span),
+      applyFix: (msg) => void this.applyFix(msg),
+      requestAnalysis: () => {
         if (this.uri) void this.source.requestFull(this.uri);
-        return;
-      case 'log':
-        this.source.log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info'](`report webview: ${msg.message}`);
-        return;
-      default:
-        assertNever(msg);
-    }
+      },
+      log: (level, message) => this.source.log[level](`report webview: ${message}`),
+    });
   }
 
   /** Reveals a span of the current report's file (spans naming other files are refused). */
   private async reveal(span: Span): Promise<void> {
     const entry = this.uri ? this.source.get(this.uri) : undefined;
     if (!entry) return;
-    const known = new Set<string>([entry.path]);
-    for (const m of entry.report.models) for (const l of m.layers) if (l.span) known.add(l.span.file);
-    if (!known.has(span.file)) {
+    if (!isRevealable(entry, span)) {
       this.source.log.warn(`report panel: refused to reveal ${span.file}: not part of the report`);
       return;
     }
