@@ -248,7 +248,12 @@ export class GraphAssembler {
     const dims = (a: ConfigValue[]) => a.map((d) => (typeof d === 'number' ? d : null));
     if (Array.isArray(w.batchInputShape)) batchInputShape = dims(w.batchInputShape);
     else if (Array.isArray(w.inputShape)) batchInputShape = [null, ...dims(w.inputShape)];
-    else if (typeof w.inputDim === 'number') batchInputShape = [null, w.inputDim];
+    else if (leaf instanceof LayerVal && leaf.className === 'Embedding') {
+      // An embedding's inputDim is its vocabulary size, not an input shape: tfjs takes [null, inputLength]
+      // (inputLength a number or a list), or [null, null] without it.
+      const len = w.inputLength;
+      batchInputShape = [null, ...(Array.isArray(len) ? dims(len) : [typeof len === 'number' ? len : null])];
+    } else if (typeof w.inputDim === 'number') batchInputShape = [null, w.inputDim];
     const cfg: Config = {};
     if (batchInputShape !== undefined) cfg.batchInputShape = batchInputShape;
     if (leaf instanceof LayerVal) {

@@ -40,6 +40,42 @@ function tuple(v: ConfigValue | undefined, n: number, dflt: number): number[] | 
   return undefined;
 }
 
+/** `padding` / `cropping` of the 2D layers: n, [h, w] or [[top, bottom], [left, right]]. */
+function pairs(v: ConfigValue | undefined, dflt: number): [number, number][] | undefined {
+  if (v === undefined || v === null) v = dflt;
+  if (isNum(v)) return [
+    [v, v],
+    [v, v],
+  ];
+  if (!Array.isArray(v) || v.length !== 2) return undefined;
+  const out: [number, number][] = [];
+  for (const e of v) {
+    if (isNum(e)) out.push([e, e]);
+    else if (Array.isArray(e) && e.length === 2 && isNum(e[0]) && isNum(e[1])) out.push([e[0], e[1]]);
+    else return undefined;
+  }
+  return out;
+}
+
+/** `{className, config}` of a wrapped layer (Bidirectional, TimeDistributed). */
+function wrapped(v: ConfigValue | undefined): { className: string; config: Config } | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const cls = v.className;
+  const cfg = v.config;
+  if (typeof cls !== 'string' || !cfg || typeof cfg !== 'object' || Array.isArray(cfg)) return undefined;
+  return { className: cls, config: cfg };
+}
+
+/** The output width of an RNN cell config (StackedRNNCells: its last cell; a list of cells: the last one). */
+function cellUnits(v: ConfigValue | undefined, depth = 0): number | undefined {
+  if (depth > 4 || !v) return undefined;
+  if (Array.isArray(v)) return v.length ? cellUnits(v[v.length - 1], depth + 1) : undefined;
+  const cell = wrapped(v);
+  if (!cell) return undefined;
+  if (cell.className === 'StackedRNNCells') return cellUnits(cell.config.cells, depth + 1);
+  return isNum(cell.config.units) ? cell.config.units : undefined;
+}
+
 function spatialDims(className: string): number {
   const m = /([123])D/.exec(className);
   return m ? Number(m[1]) : 0;
@@ -112,6 +148,42 @@ function inferRaw(className: string, config: Config, ins: (Shape | undefined)[])
       if (!isNum(config.units) || x.length !== 3) return undefined;
       return config.returnSequences === true ? [null, x[1], config.units] : [null, config.units];
     }
+    case 'RNN': {
+      // tf.layers.rnn({cell}): the width is the (last) cell's units.
+      const units = cellUnits(config.cell);
+      if (units === undefined || x.length !== 3 || config.returnState === true) return undefined;
+      return config.returnSequences === true ? [null, x[1], units] : [null, units];
+    }
+    case 'Bidirectional': {
+      // The wrapped RNN's shape, with the two directions concatenated (or summed, multiplied, averaged).
+      const inner = wrapped(config.layer);
+      if (!inner || config.returnState === true || inner.config.returnState === true) return undefined;
+      const one = inferRaw(inner.className, inner.config, [x]);
+      if (!one) return undefined;
+      const mode = config.mergeMode === undefined ? 'concat' : config.mergeMode;
+      if (mode === 'concat') {
+        const last = one[one.length - 1];
+        return [...one.slice(0, -1), last === null ? null : last * 2];
+      }
+      return mode === 'sum' || mode === 'mul' || mode === 'ave' ? one : undefined;
+    }
+    case 'TimeDistributed': {
+      // The wrapped layer applied to every time step: its shape without the time axis, the time axis put back.
+      const inner = wrapped(config.layer);
+      if (!inner || x.length < 3) return undefined;
+      const step = inferRaw(inner.className, inner.config, [[x[0], ...x.slice(2)]]);
+      return step ? [step[0], x[1], ...step.slice(1)] : undefined;
+    }
+    case 'Permute': {
+      const dims = config.dims;
+      if (!Array.isArray(dims) || dims.length !== x.length - 1) return undefined;
+      const out: Shape = [null];
+      for (const d of dims) {
+        if (!isNum(d) || d < 1 || d >= x.length) return undefined;
+        out.push(x[d]);
+      }
+      return out;
+    }
     case 'RepeatVector':
       return isNum(config.n) && x.length === 2 ? [null, config.n, x[1]] : undefined;
     case 'Reshape': {
@@ -154,6 +226,29 @@ function inferRaw(className: string, config: Config, ins: (Shape | undefined)[])
       if (!p || !s) return undefined;
       const dims = x.slice(1, n + 1).map((d, i) => convLength(d, p[i], s[i], config.padding));
       return [null, ...dims, x[n + 1]];
+    }
+    if (/^Conv[123]DTranspose$/.test(className)) {
+      // tfjs deconvLength: 'valid' (d - 1) * s + k (dilated kernel), 'same' d * s; outputPadding not modelled.
+      const k = tuple(config.kernelSize, n, NaN);
+      const s = tuple(config.strides, n, 1);
+      const dl = tuple(config.dilationRate, n, 1);
+      if (!k || !s || !dl || k.some(Number.isNaN) || !isNum(config.filters)) return undefined;
+      if (config.outputPadding !== undefined && config.outputPadding !== null) return undefined;
+      if (config.padding !== undefined && config.padding !== 'valid' && config.padding !== 'same') return undefined;
+      const dims = x.slice(1, n + 1).map((d, i) => {
+        if (d === null) return null;
+        return config.padding === 'same' ? d * s[i] : (d - 1) * s[i] + (k[i] - 1) * dl[i] + 1;
+      });
+      return [null, ...dims, config.filters];
+    }
+    if (/^(ZeroPadding|Cropping)2D$/.test(className)) {
+      const key = className === 'Cropping2D' ? 'cropping' : 'padding';
+      const dflt = className === 'Cropping2D' ? 0 : 1;
+      const p = pairs(config[key], dflt);
+      if (!p) return undefined;
+      const sign = className === 'Cropping2D' ? -1 : 1;
+      const dims = x.slice(1, 3).map((d, i) => (d === null ? null : d + sign * (p[i][0] + p[i][1])));
+      return [null, ...dims, x[3]];
     }
     if (/^Global(Max|Average)Pooling[123]D$/.test(className)) return [null, x[n + 1]];
     if (/^UpSampling2D$/.test(className)) {

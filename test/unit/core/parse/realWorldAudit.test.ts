@@ -149,3 +149,78 @@ document.getElementById('train').addEventListener('click', onTrainClick);
     assert.ok(g.notes.some((n) => /assumed false/.test(n.message)), JSON.stringify(g.notes));
   });
 });
+
+describe('parse/shapes: wrappers, transposed convolutions, padding (real-world layer stacks)', () => {
+  it('source: conv2dTranspose upsampling, zeroPadding2d, cropping2D, permute', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+const gen = tf.sequential();
+gen.add(tf.layers.dense({ units: 3 * 3 * 8, inputShape: [16] }));
+gen.add(tf.layers.reshape({ targetShape: [3, 3, 8] }));
+gen.add(tf.layers.conv2dTranspose({ filters: 6, kernelSize: 5, strides: 1, padding: 'valid' }));
+gen.add(tf.layers.conv2dTranspose({ filters: 4, kernelSize: 5, strides: 2, padding: 'same' }));
+gen.add(tf.layers.zeroPadding2d({ padding: [[1, 2], [0, 1]] }));
+gen.add(tf.layers.cropping2D({ cropping: 1 }));
+gen.add(tf.layers.reshape({ targetShape: [-1, 4] }));
+gen.add(tf.layers.permute({ dims: [2, 1] }));
+`);
+    const g = graphNamed(r, 'gen');
+    assert.deepEqual(
+      g.nodes.slice(3).map((n) => n.outputShape),
+      [
+        [null, 7, 7, 6],
+        [null, 14, 14, 4],
+        [null, 17, 15, 4],
+        [null, 15, 13, 4],
+        [null, 195, 4],
+        [null, 4, 195],
+      ],
+    );
+  });
+
+  it('source: bidirectional (concat / sum), timeDistributed(dense), rnn over stacked cells', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+const tagger = tf.sequential();
+tagger.add(tf.layers.embedding({ inputDim: 100, outputDim: 8, inputLength: 12 }));
+tagger.add(tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 5, returnSequences: true }) }));
+tagger.add(tf.layers.bidirectional({ layer: tf.layers.gru({ units: 3, returnSequences: true }), mergeMode: 'sum' }));
+tagger.add(tf.layers.rnn({ cell: tf.layers.stackedRNNCells({ cells: [tf.layers.lstmCell({ units: 7 }), tf.layers.lstmCell({ units: 9 })] }), returnSequences: true }));
+tagger.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4 }) }));
+tagger.add(tf.layers.rnn({ cell: [tf.layers.simpleRNNCell({ units: 2 })] }));
+`);
+    const g = graphNamed(r, 'tagger');
+    assert.deepEqual(
+      g.nodes.slice(1).map((n) => n.outputShape),
+      [
+        [null, 12, 8],
+        [null, 12, 10],
+        [null, 12, 3],
+        [null, 12, 9],
+        [null, 12, 4],
+        [null, 2],
+      ],
+    );
+  });
+});
+
+describe('parse: the implicit input of a sequential model that starts with an embedding', () => {
+  it('is [null, inputLength] (or [null, null]), never the vocabulary size inputDim', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+const fixedLen = tf.sequential();
+fixedLen.add(tf.layers.embedding({ inputDim: 10000, outputDim: 16, inputLength: 100 }));
+fixedLen.add(tf.layers.globalAveragePooling1d());
+const anyLen = tf.sequential();
+anyLen.add(tf.layers.embedding({ inputDim: 10000, outputDim: 16 }));
+anyLen.add(tf.layers.lstm({ units: 4 }));
+const dense = tf.sequential();
+dense.add(tf.layers.dense({ inputDim: 20, units: 3 }));
+`);
+    assert.deepEqual(graphNamed(r, 'fixedLen').nodes[0].config.batchInputShape, [null, 100]);
+    assert.deepEqual(graphNamed(r, 'fixedLen').nodes[2].outputShape, [null, 16]);
+    assert.deepEqual(graphNamed(r, 'anyLen').nodes[0].config.batchInputShape, [null, null]);
+    assert.deepEqual(graphNamed(r, 'anyLen').nodes[2].outputShape, [null, 4]);
+    assert.deepEqual(graphNamed(r, 'dense').nodes[0].config.batchInputShape, [null, 20]);
+  });
+});
