@@ -582,7 +582,16 @@ export function parseModelJson(path: string, text: string, opts: ParseOptions = 
     return result;
   }
   if (!topology) {
-    result.errors.push({ kind: 'unsupported', message: `${path}: ${NOT_A_MODEL}` });
+    // A weights-only model.json (`"modelTopology": null` beside a weightsManifest) names no layers to analyse.
+    const weightsOnly =
+      isObject(doc) &&
+      Array.isArray(doc.weightsManifest) &&
+      (doc.modelTopology === null || doc.modelTopology === undefined) &&
+      doc.model_topology === undefined;
+    const message = weightsOnly
+      ? `${path}: ${NOT_A_MODEL} (its modelTopology is ${doc.modelTopology === null ? 'null' : 'missing'}: weights only, no layers to analyse)`
+      : `${path}: ${NOT_A_MODEL}`;
+    result.errors.push({ kind: 'unsupported', message });
     result.notAModel = true;
     return result;
   }

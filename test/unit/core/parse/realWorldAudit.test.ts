@@ -1,6 +1,7 @@
 // Patterns found in an audit of public tfjs code (each written here as a minimal snippet of our own).
 import { strict as assert } from 'node:assert';
 import { parseSource } from '../../../../src/core/parse/source';
+import { parseModelJson } from '../../../../src/core/parse/modelJson';
 import type { ParseResult } from '../../../../src/core/parse/types';
 import { classNames, graphNamed, weightedCount } from './sourceHelpers';
 
@@ -222,5 +223,18 @@ dense.add(tf.layers.dense({ inputDim: 20, units: 3 }));
     assert.deepEqual(graphNamed(r, 'anyLen').nodes[0].config.batchInputShape, [null, null]);
     assert.deepEqual(graphNamed(r, 'anyLen').nodes[2].outputShape, [null, 4]);
     assert.deepEqual(graphNamed(r, 'dense').nodes[0].config.batchInputShape, [null, 20]);
+  });
+});
+
+describe('parse/modelJson: a weights-only model.json', () => {
+  it('says that modelTopology is null (no layers), not just "not a model"', () => {
+    const text = JSON.stringify({
+      modelTopology: null,
+      weightsManifest: [{ paths: ['group1-shard1of1'], weights: [{ name: 'conv1/kernel', shape: [3, 3, 3, 8], dtype: 'float32' }] }],
+    });
+    const r = parseModelJson('/virtual/model.json', text);
+    assert.equal(r.graphs.length, 0);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0].message, /not a TensorFlow\.js layers model \(its modelTopology is null: weights only/);
   });
 });
