@@ -103,6 +103,29 @@ const mlpSource = Array.from({ length: 14 }, (_, i) =>
 ).join('\n');
 files.plainMlpWithSource = exportFixture('plainMlp', { sources: { 'examples/deep_mlp.ts': mlpSource } }, 'plainMlpWithSource');
 
+// Hostile names from a *source file* (not a hand-made report): analysed by the real analyzer, in a folder whose
+// name is a payload, exported with the source (so the fixes' diffs carry the payloads too).
+const { analyzeText } = await tsImport(pathToFileURL(path.join(root, 'src/core/analyze.ts')).href, import.meta.url);
+const { buildAnalysisReport } = await tsImport(pathToFileURL(path.join(root, 'src/core/report/build.ts')).href, import.meta.url);
+const SOURCE_PAYLOADS = [HOSTILE, '</script><script>alert(2)</script>', '<!-- <script>alert(3)</script>', 'sep\u2028line\u2029para</SCRIPT >', '" onmouseover="alert(4)', '<svg onload=alert(5)>'];
+{
+  const lit = (t) => `'${t.replace(/[\\']/g, (c) => `\\${c}`).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+  const src = [
+    "import * as tf from '@tensorflow/tfjs';",
+    'export const model = tf.sequential();',
+    ...SOURCE_PAYLOADS.map((n, i) => `model.add(tf.layers.dense({ units: 16, ${i === 0 ? 'inputShape: [8], ' : ''}activation: 'relu', name: ${lit(n)} }));`),
+    `for (let i = 0; i < 4; i++) model.add(tf.layers.dense({ units: 16, activation: 'relu', name: ${lit(HOSTILE)} + i }));`,
+    '',
+  ].join('\n');
+  const dir = path.join(outDir, `src ${HOSTILE}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'model.ts');
+  fs.writeFileSync(file, src);
+  const result = analyzeText(file, src, {});
+  files.hostileSource = path.join(dir, 'hostileSource.html');
+  fs.writeFileSync(files.hostileSource, renderHtmlReport(buildAnalysisReport([result.report], 'test'), { script, css, sources: { [file]: src } }));
+}
+
 // ---------------------------------------------------------------------------------------------- screenshots
 const SIZES = [
   { width: 1280, height: 800, tag: 'wide' },
@@ -225,6 +248,25 @@ await test('hostile names are text: no element injected, no script ran, no dialo
   const scripts = await page.evaluate(() => document.scripts.length);
   assert(scripts === 2, `${scripts} script elements (data + bundle)`);
   assert((await page.title()).includes(HOSTILE), 'title shows the path as text');
+  await finish(); // fails on any dialog (alert), CSP violation or console error
+});
+
+await test('hostile names from a source file are text: every layer selected, no script ran, no dialog', async () => {
+  const { page, finish } = await open(files.hostileSource);
+  assert((await page.locator('.file-path').textContent()).includes(`src ${HOSTILE}`), 'path as text');
+  for (let i = 0; i < 10 && (await page.locator('button.row', { hasText: '▸' }).count()) > 0; i++) await page.locator('button.row', { hasText: '▸' }).first().click();
+  const shown = [];
+  const rows = page.locator('button.row:not(:has-text("▾"))');
+  const n = await rows.count();
+  for (let i = 0; i < n; i++) {
+    await rows.nth(i).click();
+    shown.push(await page.locator('.layer-detail strong').textContent());
+  }
+  for (const p of SOURCE_PAYLOADS) assert(shown.includes(p), `layer ${JSON.stringify(p)} shown as text: ${JSON.stringify(shown)}`);
+  assert((await page.locator('img, iframe, object, embed').count()) === 0, 'no element from a name');
+  assert((await page.evaluate(() => document.scripts.length)) === 2, 'data + bundle only');
+  const handlers = await page.evaluate(() => Array.from(document.querySelectorAll('*')).flatMap((e) => Array.from(e.attributes).filter((a) => /^on/i.test(a.name)).map((a) => a.name)));
+  assert(handlers.length === 0, `event-handler attributes: ${handlers.join(' ')}`);
   await finish(); // fails on any dialog (alert), CSP violation or console error
 });
 

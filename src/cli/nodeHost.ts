@@ -2,8 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FsHost } from '../core/analyze';
+import { DEFAULT_LIMITS } from '../core/limits';
+import { readRegularFile } from '../core/readFile';
 
-export function nodeFsHost(): FsHost {
+/** `maxFileBytes` bounds the files the analysed code imports too (regular files only: see readRegularFile). */
+export function nodeFsHost(maxFileBytes = DEFAULT_LIMITS.maxFileBytes): FsHost {
   return {
     stat(p) {
       try {
@@ -23,13 +26,7 @@ export function nodeFsHost(): FsHost {
         return e instanceof Error ? e : new Error(String(e));
       }
     },
-    readFile(p) {
-      try {
-        return fs.readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    readFile: (p) => readRegularFile(p, maxFileBytes),
     join: (a, b) => path.join(a, b),
     realPath(p) {
       try {

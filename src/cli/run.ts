@@ -86,7 +86,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const host = nodeFsHost();
+  const host = nodeFsHost(opts.maxFileBytes);
   const paths = opts.paths.length ? opts.paths : ['.'];
   const resolved = paths.map((p) => (path.isAbsolute(p) ? p : path.join(io.cwd, p)));
   let ioError = false;

@@ -3,13 +3,14 @@
  * never 'vscode'. Structural results are posted first, simulation results second. A request is cancelled by
  * the host through its shared flag (read by core between steps) or a 'cancel' message (read between phases).
  */
-import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { analyzeText } from '../../core/analyze';
 import type { CancellationLike } from '../../core/cancel';
 import type { LayerGraph } from '../../core/graph/types';
 import { renderHtmlReport } from '../../core/report/html';
 import { attachSimulation } from '../../core/simulate/attach';
+import { DEFAULT_LIMITS } from '../../core/limits';
+import { readRegularFile } from '../../core/readFile';
 import type { AnalyzeRequest, HostToWorker, WorkerToHost, WrittenKeys } from './protocol';
 
 const port = parentPort;
@@ -44,11 +45,7 @@ async function analyze(req: AnalyzeRequest): Promise<void> {
   const host = {
     readFile(p: string): string | undefined {
       if (Object.prototype.hasOwnProperty.call(req.overlays, p)) return req.overlays[p];
-      try {
-        return fs.readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
+      return readRegularFile(p, DEFAULT_LIMITS.maxFileBytes);
     },
   };
   const result = analyzeText(req.path, req.text, {

@@ -14,9 +14,12 @@
  *     exactly below; (b) checks that our code never calls enableCPUProfiler.
  * (b) Every source file under src/ and webview/, walked with the TypeScript compiler API: no `eval`, no
  *     `Function(...)` / `new Function(...)`, no dynamic `import()` or `require()` of a non-literal, no import of a
- *     process / vm / network module, no `new Worker(..., { eval })`, no string passed to setTimeout/setInterval.
+ *     process / vm / network module, no global network API, no `new Worker(..., { eval })`, no string passed to
+ *     setTimeout/setInterval.
  * (c) The bundle texts (in memory, development and production options) and the built dist/*.js contain no
- *     `eval(` and no `new Function(` at all (TypeScript's compiler has neither; verified, so no exception).
+ *     `eval(` and no `new Function(` at all (TypeScript's compiler has neither; verified, so no exception),
+ *     and no global network API (fetch, XMLHttpRequest, WebSocket...: Node 20 has fetch without an import, so
+ *     the module graph alone would not show it). (b) checks the same in our sources.
  * The ESLint rules no-eval / no-new-func / no-implied-eval (eslint.config.mjs) are a fourth, separate guard.
  */
 import assert from 'node:assert/strict';
@@ -103,10 +106,22 @@ async function buildInMemory(t: Target, production: boolean): Promise<BuiltBundl
   return { target: t, production, requires, text: js.text };
 }
 
+/** Network APIs that need no import (globals of Node 20 and of the browser). */
+const NETWORK_GLOBALS = ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'sendBeacon', 'importScripts'];
+
 /** Occurrences of code evaluation in bundle text, with some context for the failure message. */
 function evalSites(text: string): string[] {
+  return sites(text, [/\beval\s*\(/g, /\bnew\s+Function\s*\(/g]);
+}
+
+/** Uses of the global network APIs in bundle text (none of the bundles, TypeScript's compiler included, has any). */
+function networkSites(text: string): string[] {
+  return sites(text, [/\bfetch\s*\(/g, /\b(XMLHttpRequest|WebSocket|EventSource|sendBeacon|importScripts)\b/g]);
+}
+
+function sites(text: string, patterns: RegExp[]): string[] {
   const out: string[] = [];
-  for (const re of [/\beval\s*\(/g, /\bnew\s+Function\s*\(/g]) {
+  for (const re of patterns) {
     for (const m of text.matchAll(re)) out.push(`${re.source} at ${m.index}: …${text.slice(Math.max(0, m.index - 60), m.index + 40)}…`);
   }
   return out;
@@ -178,6 +193,8 @@ export function scanSource(file: string, text: string): string[] {
     if (ts.isIdentifier(n) && n.text === 'eval' && isValueReference(n)) at(n, 'uses eval');
     if (ts.isPropertyAccessExpression(n) && n.name.text === 'eval' && ts.isIdentifier(n.expression) && GLOBALS.has(n.expression.text)) at(n, 'uses eval');
     if (ts.isElementAccessExpression(n) && literal(n.argumentExpression) === 'eval') at(n, 'uses eval');
+    if (ts.isIdentifier(n) && NETWORK_GLOBALS.includes(n.text) && isValueReference(n)) at(n, `uses the network API ${n.text}`);
+    if (ts.isPropertyAccessExpression(n) && NETWORK_GLOBALS.includes(n.name.text)) at(n, `uses the network API ${n.name.text}`);
     if (ts.isPropertyAccessExpression(n) && n.name.text === 'enableCPUProfiler') at(n, "uses TypeScript's CPU profiler (require('inspector'))");
     if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && namesGlobal(n.expression, ['Function'])) at(n, `${ts.isNewExpression(n) ? 'new ' : ''}Function(...)`);
     if (ts.isCallExpression(n)) {
@@ -260,6 +277,10 @@ describe('security: no code evaluation, no processes, no network', function () {
       for (const b of built) assert.deepEqual(evalSites(b.text), [], `${b.target.name}${b.production ? ' (production)' : ''}`);
     });
 
+    it('contain no global network API (fetch, XMLHttpRequest, WebSocket, EventSource, sendBeacon, importScripts)', () => {
+      for (const b of built) assert.deepEqual(networkSites(b.text), [], `${b.target.name}${b.production ? ' (production)' : ''}`);
+    });
+
     it('the check sees through bundling: an eval in a bundled module is found', async () => {
       const plugin: esbuild.Plugin = {
         name: 'probe',
@@ -273,13 +294,32 @@ describe('security: no code evaluation, no processes, no network', function () {
     });
   });
 
-  it('(c) the built dist/*.js contain no eval( and no new Function(', function () {
+  it('(c) the built dist/*.js contain no eval(, no new Function( and no network API', function () {
     const dist = path.join(root, 'dist');
     const files = fs.existsSync(dist) ? fs.readdirSync(dist).filter((f) => f.endsWith('.js')) : [];
     // A fresh checkout before `npm run build`: the in-memory bundles above are the same code.
     if (files.length === 0) this.skip();
     assert.deepEqual(files.sort(), TARGETS.map((t) => path.basename(t.out)).sort(), 'every shipped bundle is checked');
-    for (const f of files) assert.deepEqual(evalSites(fs.readFileSync(path.join(dist, f), 'utf8')), [], `dist/${f}`);
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dist, f), 'utf8');
+      assert.deepEqual(evalSites(text), [], `dist/${f}`);
+      assert.deepEqual(networkSites(text), [], `dist/${f}: network`);
+    }
+  });
+
+  it("Restricted Mode: the workspace's settings cannot raise the simulation's width, batch or time budget", () => {
+    // Measured: width 4096, batch 4096 and a 60 s budget on a 40-layer, 4096-unit MLP: the simulation ran the
+    // whole 60 s and the process reached 2.3 GB resident (2 GB of array buffers, which the worker's heap limit does
+    // not bound). The settings allow up to 600 s: fine as a user's own choice, not from the .vscode/settings.json
+    // of a folder opened untrusted.
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const trust = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(trust.supported, 'limited');
+    assert.ok(typeof trust.description === 'string' && trust.description.length > 20);
+    const restricted = ['stabilityLens.simulation.width', 'stabilityLens.simulation.batch', 'stabilityLens.simulation.timeBudgetMs'];
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), [...restricted].sort());
+    const contributed = new Set(pkg.contributes.configuration.flatMap((c: { properties: object }) => Object.keys(c.properties)));
+    for (const k of restricted) assert.ok(contributed.has(k), `${k} is a contributed setting (a rename must keep it restricted)`);
   });
 
   describe('(b) the sources', () => {
@@ -314,6 +354,10 @@ describe('security: no code evaluation, no processes, no network', function () {
         ['new Worker(code, opts)', /options that cannot be checked/],
         ["setTimeout('alert(1)', 10)", /with a string of code/],
         ['ts.sys.enableCPUProfiler!("p", () => 0)', /CPU profiler/],
+        ["void fetch('https://example.invalid')", /network API fetch/],
+        ["void globalThis.fetch('https://example.invalid')", /network API fetch/],
+        ['new WebSocket(url)', /network API WebSocket/],
+        ['navigator.sendBeacon(url, data)', /network API sendBeacon/],
       ];
       for (const [code, expected] of bad) {
         const found = scanSource(path.join(root, 'src/probe.ts'), code);
@@ -328,6 +372,7 @@ describe('security: no code evaluation, no processes, no network', function () {
         "new Worker(this.scriptPath, { stdout: true, resourceLimits: { maxOldGenerationSizeMb: 64 } });",
         "setTimeout(() => 1, 10); import('./lazy');",
         "import fs from 'node:fs'; const x = require('typescript');",
+        'const o = { fetch: 1 }; o.fetched = 2; // fetch(url) in a comment',
       ];
       for (const code of fine) assert.deepEqual(scanSource(path.join(root, 'src/probe.ts'), code), [], code);
     });
