@@ -10,6 +10,9 @@ import { LayerVal, ModelVal, NoteScope, TensorVal, type AppNode, type SeqEntry }
 import { inferShape, type Shape } from './shapes';
 
 /** Auto names as tfjs makes them (catalog AutoNamer format), with the snake-case prefix computed once per class. */
+
+/** Notes listed per model graph (scope and top-level ones); the rest are counted in one note. */
+export const MAX_MODEL_NOTES = 50;
 export interface Namer {
   next(className: string): string;
 }
@@ -151,7 +154,14 @@ export class GraphAssembler {
     const out: Note[] = [];
     const seenScopes = new Set<NoteScope>();
     const keys = new Set<string>();
-    const push = (n: Note) => {
+    // A broken file can make thousands of notes in one scope, and every model made there would carry all of them:
+    // quadratic time and unreadable reports. Past MAX_MODEL_NOTES, notes are counted, not listed.
+    let left = 0;
+    const push = (n: Note, capped = true): void => {
+      if (capped && out.length >= MAX_MODEL_NOTES) {
+        left++;
+        return;
+      }
       const k = `${n.kind}|${n.message}|${n.span ? `${n.span.file}:${n.span.start.line}:${n.span.start.character}` : ''}`;
       if (keys.has(k)) return;
       keys.add(k);
@@ -167,8 +177,16 @@ export class GraphAssembler {
         for (const n of p.notes) push(n);
       }
     }
+    // top-level assumptions made before this model
     for (const [n, uid] of this.ctx.fileNotes) if (uid < this.maxUid && n.kind === 'assumption') push(n);
-    for (const n of this.extraNotes) push(n);
+    // this graph's own notes (limits hit while assembling it, no layers followed) are always listed
+    for (const n of this.extraNotes) push(n, false);
+    if (left > 0) {
+      out.push({
+        kind: 'limit',
+        message: `Up to ${left} more note${left === 1 ? '' : 's'} about this model ${left === 1 ? 'was' : 'were'} left out (at most ${MAX_MODEL_NOTES} are listed per model)`,
+      });
+    }
     return out;
   }
 

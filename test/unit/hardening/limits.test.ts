@@ -9,6 +9,7 @@ import { analyzePaths, analyzeText, type AnalyzeResult } from '../../../src/core
 import type { Note } from '../../../src/core/graph/types';
 import { DEFAULT_LIMITS, type Limits } from '../../../src/core/limits';
 import { ASSUMED_LOOP_ITERATIONS } from '../../../src/core/parse/evaluator';
+import { MAX_MODEL_NOTES } from '../../../src/core/parse/graphBuilder';
 import type { ModelReport } from '../../../src/core/report/types';
 import { attachSimulation } from '../../../src/core/simulate/attach';
 import { simulate } from '../../../src/core/simulate/simulate';
@@ -224,6 +225,27 @@ for (let i = 0; i < 10; i++) models.push(tf.sequential({ layers: [tf.layers.dens
     const r = analyse(src, { maxModels: 3 });
     assert.equal(r.report.models.length, 3);
     limitNote(r.report.notes, 'maxModels', { line: lineOf(src, 'LOOP'), valid: /the 3 reported are complete/ });
+  });
+
+  it(`a model lists at most ${MAX_MODEL_NOTES} notes; the rest are counted in one note (a broken file makes thousands)`, () => {
+    // 200 loops whose bounds are unknown, each adding to the model: 200 assumption notes about that one model
+    const loops = Array.from({ length: 200 }, (_, i) => `  for (let j = 0; j < opts.depth${i}; j++) m.add(tf.layers.dense({ units: 2 }));`);
+    const src = `${HEAD}export function build(opts) {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 2, inputShape: [2] }));
+${loops.join('\n')}
+  return m;
+}
+`;
+    const r = analyse(src);
+    assert.equal(r.report.models.length, 1);
+    const m = r.report.models[0];
+    const notes = m.summary.assumptions;
+    assert.equal(notes.filter((n) => n.kind === 'assumption').length, MAX_MODEL_NOTES);
+    const more = notes.filter((n) => n.kind === 'limit' && /more notes? about this model (was|were) left out/.test(n.message));
+    assert.equal(more.length, 1, `the notes left out are counted once:\n${notes.map((n) => n.message).join('\n')}`);
+    assert.equal(Number(/Up to (\d+) more/.exec(more[0].message)?.[1]), 200 - MAX_MODEL_NOTES);
+    assert.equal(denseCount(m), 1 + 200 * ASSUMED_LOOP_ITERATIONS, 'the model itself is complete');
   });
 
   it('simulateTimeMs: a simulation cut short says where it stopped and what it holds', () => {
