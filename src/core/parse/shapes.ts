@@ -146,12 +146,16 @@ function inferRaw(className: string, config: Config, ins: (Shape | undefined)[])
     case 'GRU':
     case 'SimpleRNN': {
       if (!isNum(config.units) || x.length !== 3) return undefined;
+      // With returnState the node stands for [output, ...states]: the states are [null, units], so a sequence
+      // output leaves the node without one shape.
+      if (config.returnSequences === true && config.returnState === true) return undefined;
       return config.returnSequences === true ? [null, x[1], config.units] : [null, config.units];
     }
     case 'RNN': {
       // tf.layers.rnn({cell}): the width is the (last) cell's units.
       const units = cellUnits(config.cell);
-      if (units === undefined || x.length !== 3 || config.returnState === true) return undefined;
+      if (units === undefined || x.length !== 3) return undefined;
+      if (config.returnSequences === true && config.returnState === true) return undefined;
       return config.returnSequences === true ? [null, x[1], units] : [null, units];
     }
     case 'Bidirectional': {

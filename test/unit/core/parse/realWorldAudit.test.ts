@@ -238,3 +238,21 @@ describe('parse/modelJson: a weights-only model.json', () => {
     assert.match(r.errors[0].message, /not a TensorFlow\.js layers model \(its modelTopology is null: weights only/);
   });
 });
+
+describe('parse/shapes: recurrent layers that return their states', () => {
+  it('`[seq, h, c] = lstm({returnSequences, returnState}).apply(x)`: no single shape (never the sequence shape for h, c)', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+const inp = tf.input({ shape: [20, 6] });
+const [seq, h, c] = tf.layers.lstm({ units: 12, returnSequences: true, returnState: true }).apply(inp);
+const states = tf.layers.concatenate().apply([h, c]);
+const last = tf.layers.lstm({ units: 5, returnState: true }).apply(inp);
+const enc = tf.model({ inputs: inp, outputs: [states, seq, last[0]] });
+`);
+    const g = graphNamed(r, 'enc');
+    const lstms = g.nodes.filter((n) => n.className === 'LSTM');
+    assert.equal(lstms[0].outputShape, undefined);
+    assert.equal(g.nodes.find((n) => n.className === 'Concatenate')?.outputShape, undefined);
+    assert.deepEqual(lstms[1].outputShape, [null, 5], 'without sequences, output and states are all [null, units]');
+  });
+});
