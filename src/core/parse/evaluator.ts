@@ -44,6 +44,7 @@ import {
   setRequireMain,
 } from './builtins';
 import { TfApi } from './tfjsApi';
+import { knownPackage } from './packages';
 import { resolveImport, isTfjsModule } from './modules';
 
 /** Array methods that iterate a callback: on an unknown receiver they run an assumed number of times. */
@@ -314,6 +315,8 @@ export class Evaluator {
   /** The exports of a module specifier seen from the current file. */
   importModule(spec: string, node: TS.Node, from: ModuleInfo = this.mod): Value {
     if (isTfjsModule(spec)) return new TfRef([]);
+    const pkg = knownPackage(this, spec);
+    if (pkg !== undefined) return pkg;
     if (!spec.startsWith('.') && !spec.startsWith('/')) return new UnknownVal(`module '${spec}'`);
     if (!this.host) {
       this.note(

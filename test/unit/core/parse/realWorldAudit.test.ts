@@ -256,3 +256,44 @@ const enc = tf.model({ inputs: inp, outputs: [states, seq, last[0]] });
     assert.deepEqual(lstms[1].outputShape, [null, 5], 'without sequences, output and states are all [null, units]');
   });
 });
+
+describe('parse: hyper-parameters read with argparse (Node training scripts)', () => {
+  it('takes the defaults of addArgument / add_argument (one note naming them); arguments without one stay unknown', () => {
+    const r = parse(`
+const tf = require('@tensorflow/tfjs');
+const argparse = require('argparse');
+function parseArguments() {
+  const parser = new argparse.ArgumentParser({ description: 'trainer' });
+  parser.addArgument('--hiddenUnits', { type: 'int', defaultValue: 48 });
+  parser.add_argument('--num-layers', { type: 'int', default: 3 });
+  parser.addArgument('--gpu', { action: 'storeTrue' });
+  parser.addArgument('modelKind', { type: 'string' });
+  return parser.parseArgs();
+}
+function build(args) {
+  const model = tf.sequential();
+  for (let i = 0; i < args.num_layers; i++)
+    model.add(tf.layers.dense({ units: args.hiddenUnits, inputShape: i === 0 ? [6] : undefined, activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 1, activation: args.gpu ? 'sigmoid' : 'linear', name: args.modelKind }));
+  return model;
+}
+async function main() {
+  const args = parseArguments();
+  const model = build(args);
+  model.summary();
+}
+if (require.main === module) main();
+`);
+    assert.equal(r.graphs.length, 1);
+    const g = r.graphs[0];
+    assert.deepEqual(
+      g.nodes.slice(1).map((n) => n.config.units),
+      [48, 48, 48, 1],
+    );
+    assert.equal(g.nodes[4].config.activation, 'linear', '--gpu (storeTrue) defaults to false');
+    assert.equal(g.nodes[4].written.name, '<unknown>', 'a positional argument without default is unknown');
+    const note = g.notes.find((n) => /argparse/.test(n.message));
+    assert.ok(note, JSON.stringify(g.notes));
+    assert.match(note.message, /--hiddenUnits 48, --num-layers 3, --gpu false/);
+  });
+});
