@@ -327,7 +327,7 @@ class Builder {
       }
       if (first && prev === undefined && !MODEL_CLASSES.has(cls)) {
         const written = convertConfig(entry.config);
-        const shape = inputShapeOf(written);
+        const shape = inputShapeOf(written) ?? builtInputShape(at, entry);
         const lname = typeof written.name === 'string' ? written.name : cls.toLowerCase();
         const t = this.addInput(`${lname}_input`, shape, entry, fromModel);
         if (t < 0) break;
@@ -470,6 +470,22 @@ function modelNameOf(model: JsonObject): string | undefined {
   if (isObject(model.config) && typeof model.config.name === 'string') return model.config.name;
   if (typeof model.name === 'string') return model.name;
   return undefined;
+}
+
+/**
+ * The input shape a built model recorded instead of an InputLayer / batch_input_shape: the Sequential config's
+ * `build_input_shape` (tf.keras 2.x) or the first layer's `build_config.input_shape` (Keras 3).
+ */
+function builtInputShape(model: JsonValue, first: JsonObject): (number | null)[] | undefined {
+  const shapeOf = (v: JsonValue | undefined): (number | null)[] | undefined =>
+    Array.isArray(v) && v.length > 0 && v.every((x) => x === null || typeof x === 'number')
+      ? [null, ...(v.slice(1) as (number | null)[])]
+      : undefined;
+  const cfg = isObject(model) ? model.config : undefined;
+  const fromModel = isObject(cfg) ? shapeOf(cfg.build_input_shape) : undefined;
+  if (fromModel) return fromModel;
+  const bc = first.build_config;
+  return isObject(bc) ? shapeOf(bc.input_shape) : undefined;
 }
 
 /** The input shape a layer config declares (batch dimension null), if any. */

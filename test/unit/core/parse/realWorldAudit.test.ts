@@ -297,3 +297,38 @@ if (require.main === module) main();
     assert.match(note.message, /--hiddenUnits 48, --num-layers 3, --gpu false/);
   });
 });
+
+describe('parse/modelJson: a Sequential saved without an InputLayer or batch_input_shape', () => {
+  const dense = (name: string, units: number, extra: Record<string, unknown> = {}) => ({
+    class_name: 'Dense',
+    config: { name, units, activation: 'relu' },
+    ...extra,
+  });
+  it("takes the input shape from the config's build_input_shape (tf.keras 2.x)", () => {
+    const text = JSON.stringify({
+      modelTopology: {
+        keras_version: '2.11.0',
+        model_config: { class_name: 'Sequential', config: { name: 'mlp', layers: [dense('h', 8), dense('o', 1)], build_input_shape: [null, 5] } },
+      },
+    });
+    const g = parseModelJson('/virtual/model.json', text).graphs[0];
+    assert.deepEqual(g.nodes[0].outputShape, [null, 5]);
+    assert.deepEqual(g.nodes[2].outputShape, [null, 1]);
+    assert.ok(!g.notes.some((n) => /input shape/.test(n.message)), JSON.stringify(g.notes));
+  });
+  it("takes it from the first layer's build_config.input_shape (Keras 3)", () => {
+    const text = JSON.stringify({
+      modelTopology: {
+        keras_version: '3.3.3',
+        model_config: {
+          module: 'keras',
+          class_name: 'Sequential',
+          config: { name: 'mlp3', layers: [dense('h', 8, { module: 'keras.layers', build_config: { input_shape: [null, 12] } }), dense('o', 2)] },
+        },
+      },
+    });
+    const g = parseModelJson('/virtual/model.json', text).graphs[0];
+    assert.deepEqual(g.nodes[0].outputShape, [null, 12]);
+    assert.deepEqual(g.nodes[1].outputShape, [null, 8]);
+  });
+});
