@@ -431,9 +431,15 @@ export class TfApi {
   }
 
   /** `layer.apply(x)` / `model.apply(x)` on symbolic tensors. */
-  apply(l: LayerVal | ModelVal, x: Value, node: TS.Node | undefined): Value {
+  apply(l: LayerVal | ModelVal, x: Value, node: TS.Node | undefined, kwargs?: Value): Value {
     const ev = this.ev;
     let tensors = tensorsOf(x);
+    // `rnn.apply(x, {initialState: [h, c]})`: tfjs feeds the states in as further inputs ([x, h, c]), as it
+    // does for `rnn.apply([x, h, c])` (an encoder's last state starting a decoder).
+    if (tensors.length && kwargs instanceof ObjectVal && l instanceof LayerVal && l.className in STATE_COUNT) {
+      const init = kwargs.props.get('initialState');
+      if (init !== undefined) tensors = [...tensors, ...tensorsOf(init)];
+    }
     if (tensors.length === 0) {
       // A tensor the analysis cannot see (a loaded model's layer output, a helper from a library): outside a
       // custom layer's call(), it becomes an input of the graph, so the layers after it are still found.
@@ -542,7 +548,7 @@ export class TfApi {
     void receiver;
     switch (key) {
       case 'apply':
-        return b('apply', (_t, args, node) => this.apply(layer, args[0], node));
+        return b('apply', (_t, args, node) => this.apply(layer, args[0], node, args[1]));
       case 'addWeight':
         return b('addWeight', (_t, args, node) => this.addWeight(layer, args, node));
       case 'build':

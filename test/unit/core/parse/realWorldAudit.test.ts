@@ -332,3 +332,22 @@ describe('parse/modelJson: a Sequential saved without an InputLayer or batch_inp
     assert.deepEqual(g.nodes[1].outputShape, [null, 8]);
   });
 });
+
+describe('parse: recurrent layers started from another layer\'s state', () => {
+  it('`rnn.apply(x, {initialState: [h, c]})` wires the states in as further inputs (as `apply([x, h, c])` and model.json kwargs do)', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+const encIn = tf.input({ shape: [12, 8] });
+const decIn = tf.input({ shape: [10, 8] });
+const [, h, c] = tf.layers.lstm({ units: 16, returnState: true }).apply(encIn);
+const dec = tf.layers.lstm({ units: 16, returnSequences: true }).apply(decIn, { initialState: [h, c] });
+const probs = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 8, activation: 'softmax' }) }).apply(dec);
+const seq2seq = tf.model({ inputs: [encIn, decIn], outputs: probs });
+`);
+    const g = graphNamed(r, 'seq2seq');
+    const [enc, dec] = g.nodes.filter((n) => n.className === 'LSTM');
+    const decIn = g.nodes.filter((n) => n.className === 'InputLayer')[1];
+    assert.deepEqual(dec.inputs, [decIn.id, enc.id, enc.id]);
+    assert.deepEqual(dec.outputShape, [null, 10, 16]);
+  });
+});
