@@ -72,7 +72,11 @@ function pythonicToTs(v: JsonValue, key?: string): ConfigValue {
   if (typeof v === 'boolean') return v;
   if (Array.isArray(v)) return v.map((x) => pythonicToTs(x, key));
   const out: { [k: string]: ConfigValue } = {};
+  // Keras 3 wraps serialized objects (initializers, regularizers, dtype policies) as {module, class_name, config,
+  // registered_name}: the module path and registered name are serialization bookkeeping, not configuration.
+  const keras3Object = 'class_name' in v && 'config' in v && ('module' in v || 'registered_name' in v);
   for (const [k, x] of Object.entries(v)) {
+    if (keras3Object && (k === 'module' || k === 'registered_name')) continue;
     if (k === 'name' && typeof x === 'string') {
       out.name = x;
       continue;

@@ -351,3 +351,36 @@ const seq2seq = tf.model({ inputs: [encIn, decIn], outputs: probs });
     assert.deepEqual(dec.outputShape, [null, 10, 16]);
   });
 });
+
+describe('parse/modelJson: Keras 3 serialized objects in layer configs', () => {
+  it('drop the module / registered_name bookkeeping: {className, config} as for Keras 2', () => {
+    const k3 = (module: string, className: string, config: Record<string, unknown>) => ({ module, class_name: className, config, registered_name: null });
+    const text = JSON.stringify({
+      modelTopology: {
+        model_config: {
+          class_name: 'Sequential',
+          config: {
+            name: 'k3',
+            layers: [
+              { class_name: 'InputLayer', config: { batch_shape: [null, 4], name: 'in' } },
+              {
+                class_name: 'Dense',
+                config: {
+                  name: 'd',
+                  units: 2,
+                  dtype: k3('keras', 'DTypePolicy', { name: 'float32' }),
+                  kernel_initializer: k3('keras.initializers', 'HeNormal', { seed: null }),
+                  kernel_regularizer: k3('keras.regularizers', 'L2', { l2: 0.01 }),
+                },
+              },
+            ],
+          },
+        },
+      },
+    });
+    const d = parseModelJson('/virtual/model.json', text).graphs[0].nodes[1];
+    assert.deepEqual(d.config.kernelRegularizer, { className: 'L2', config: { l2: 0.01 } });
+    assert.deepEqual(d.config.kernelInitializer, { id: 'heNormal' });
+    assert.deepEqual(d.written.dtype, { className: 'DTypePolicy', config: { name: 'float32' } });
+  });
+});
