@@ -1008,7 +1008,11 @@ export class Evaluator {
     );
   }
 
-  /** Only throws, or only reports and leaves: expression statements then a `return;` without a value. */
+  /**
+   * Only throws, or only reports and leaves: expression statements then a `return` of nothing or of something
+   * already there (`return;`, `return null;`, `return this.model;`: a guard or a cache hit, not a variant that
+   * builds a model, which would call or construct something).
+   */
   private onlyBailsOut(s: TS.Statement): boolean {
     const ts = this.ts;
     if (this.onlyThrows(s)) return true;
@@ -1016,7 +1020,9 @@ export class Evaluator {
     if (!list.length) return false;
     const last = list[list.length - 1];
     return (
-      ts.isReturnStatement(last) && !last.expression && list.slice(0, -1).every((x) => ts.isExpressionStatement(x))
+      ts.isReturnStatement(last) &&
+      (!last.expression || this.isPure(last.expression)) &&
+      list.slice(0, -1).every((x) => ts.isExpressionStatement(x))
     );
   }
 

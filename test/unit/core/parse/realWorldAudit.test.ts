@@ -384,3 +384,23 @@ describe('parse/modelJson: Keras 3 serialized objects in layer configs', () => {
     assert.deepEqual(d.written.dtype, { className: 'DTypePolicy', config: { name: 'float32' } });
   });
 });
+
+describe('parse: cache-hit guards in builders', () => {
+  it('`if (existing) return existing;` is assumed not taken; `if (small) return tf.sequential(...)` still is', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+export function getModel(existing) {
+  if (existing) return existing;
+  const fresh = tf.sequential();
+  fresh.add(tf.layers.dense({ units: 4, inputShape: [2] }));
+  return fresh;
+}
+export function pick(kind) {
+  if (kind === 'small') return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });
+  return tf.sequential({ layers: [tf.layers.dense({ units: 64, inputShape: [2] })] });
+}
+`);
+    assert.equal(graphNamed(r, 'fresh').nodes[1].config.units, 4);
+    assert.equal(graphNamed(r, 'pick').nodes[1].config.units, 2);
+  });
+});
