@@ -21,6 +21,7 @@ import {
   ModelVal,
   NoteScope,
   ObjectVal,
+  OpaqueVal,
   TensorVal,
   TfRef,
   UnknownVal,
@@ -1502,6 +1503,7 @@ export class Evaluator {
       return primitiveProp(this, o, key);
     if (o instanceof TfRef) return o.child(key);
     if (o instanceof LazyImport) return this.getProp(o.get(), key, node);
+    if (o instanceof OpaqueVal) return new OpaqueVal(`${o.label}.${key}`);
     if (o instanceof UnknownVal) {
       if (UNKNOWN_ARRAY_METHODS.has(key)) return this.unknownArrayMethod(o, key);
       return new UnknownVal(`${o.label}.${key}`);
@@ -1799,6 +1801,7 @@ export class Evaluator {
     if (fn instanceof TfRef) return this.tf.call(fn.path, args, node, thisVal);
     // An unknown function (a library, the DOM, a promise of run-time data) may call the callbacks it gets.
     this.escape(args);
+    if (fn instanceof OpaqueVal) return new OpaqueVal(`${fn.label}(…)`);
     if (fn instanceof UnknownVal) return new UnknownVal(`${fn.label}(…)`);
     return node ? this.unknownOf(node) : new UnknownVal('a call');
   }

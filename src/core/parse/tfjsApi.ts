@@ -14,6 +14,7 @@ import {
   ModelVal,
   NoteScope,
   ObjectVal,
+  OpaqueVal,
   TensorVal,
   TfRef,
   UnknownVal,
@@ -175,7 +176,8 @@ export class TfApi {
       return o;
     }
     if (head === 'serialization' && second === 'registerClass') return undefined;
-    if (head === 'util' || head === 'train' || head === 'losses' || head === 'metrics' || head === 'data')
+    if (head === 'data') return new OpaqueVal(`tf.${path.join('.')}(…)`);
+    if (head === 'util' || head === 'train' || head === 'losses' || head === 'metrics')
       return new UnknownVal(`tf.${path.join('.')}(…)`);
     return new UnknownVal(`tf.${path.join('.')}(…)`);
   }

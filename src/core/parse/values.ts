@@ -38,6 +38,13 @@ export class UnknownVal {
 }
 
 /**
+ * An unknown value known not to be an array: a tf.data Dataset and what its methods return. `ds.map(fn)`,
+ * `ds.filter(fn)`, `ds.forEachAsync(fn)` are lazy pipelines, not loops: they are not iterated an assumed number
+ * of times (with notes about the model) as an unknown array would be.
+ */
+export class OpaqueVal extends UnknownVal {}
+
+/**
  * An import binding of another file of the project, loaded on first use: files imported but never used on
  * the analysed paths are never parsed. Until then (and if it leaks) it behaves as an unknown value.
  */

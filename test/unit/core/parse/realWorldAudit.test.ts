@@ -404,3 +404,25 @@ export function pick(kind) {
     assert.equal(graphNamed(r, 'pick').nodes[1].config.units, 2);
   });
 });
+
+describe('parse: tf.data pipelines', () => {
+  it('`tf.data.csv(…).map(fn).shuffle(n).batch(b)` is a lazy pipeline: no assumed iterations, no notes on the model', () => {
+    const r = parse(`
+const tf = require('@tensorflow/tfjs');
+const toXY = ({ xs, ys }) => [Object.values(xs), [ys.label]];
+const train = tf.data.csv('https://example.com/train.csv', { columnConfigs: { label: { isLabel: true } } })
+  .map(toXY)
+  .filter(([x]) => x.length > 0)
+  .shuffle(1000)
+  .batch(32);
+const clf = tf.sequential();
+clf.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [8] }));
+clf.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
+module.exports = { clf, train };
+`);
+    const g = graphNamed(r, 'clf');
+    assert.equal(weightedCount(g), 2);
+    assert.deepEqual(g.notes, []);
+    assert.deepEqual(r.notes.filter((n) => /iterations/.test(n.message)), []);
+  });
+});
