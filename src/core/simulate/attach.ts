@@ -46,6 +46,15 @@ export function attachSimulation(report: FileReport, graphs: LayerGraph[], opts:
       report.notes.push({ kind: 'info', message: `model ${model.name}: no layer graph to simulate.`, span: model.span });
       return;
     }
+    if (!graph.nodes.some((n) => n.className !== 'InputLayer')) {
+      // Nothing to propagate through: a verdict ('stable', gain 1) would describe no layer at all.
+      report.notes.push({
+        kind: 'info',
+        message: `model ${model.name}: not simulated: none of its layers could be followed statically.`,
+        span: model.span,
+      });
+      return;
+    }
     const t0 = Date.now();
     const fileLeft = fileDeadline - t0;
     if (fileLeft <= 0) {

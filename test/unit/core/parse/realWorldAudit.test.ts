@@ -2,6 +2,8 @@
 import { strict as assert } from 'node:assert';
 import { parseSource } from '../../../../src/core/parse/source';
 import { parseModelJson } from '../../../../src/core/parse/modelJson';
+import { analyzeText } from '../../../../src/core/analyze';
+import { attachSimulation } from '../../../../src/core/simulate/attach';
 import type { ParseResult } from '../../../../src/core/parse/types';
 import { classNames, graphNamed, weightedCount } from './sourceHelpers';
 
@@ -424,5 +426,28 @@ module.exports = { clf, train };
     assert.equal(weightedCount(g), 2);
     assert.deepEqual(g.notes, []);
     assert.deepEqual(r.notes.filter((n) => /iterations/.test(n.message)), []);
+  });
+});
+
+describe('simulate: a model none of whose layers could be followed', () => {
+  it('gets no verdict (not a "stable" one about no layers), and a note saying why', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+export function combine(encoder, decoder) {
+  const outs = encoder.apply(encoder.inputs);
+  return tf.model({ inputs: encoder.inputs, outputs: decoder.apply(outs) });
+}
+export function head() {
+  return tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+}
+`;
+    const { report, graphs } = analyzeText('/virtual/combine.ts', src);
+    attachSimulation(report, graphs, { profile: 'interactive', whatIf: false });
+    const empty = report.models.find((m) => m.name === 'combine');
+    const dense = report.models.find((m) => m.name === 'head');
+    assert.ok(empty && dense, report.models.map((m) => m.name).join(', '));
+    assert.equal(empty.simulation, undefined);
+    assert.ok(report.notes.some((n) => /model combine: not simulated: none of its layers/.test(n.message)));
+    assert.ok(dense.simulation, 'the other model is simulated');
   });
 });
