@@ -12,6 +12,7 @@ import type { CancellationLike } from '../cancel';
 import type { SourceHost } from './types';
 import {
   ArrayVal,
+  AssumedProp,
   BuiltinVal,
   ClassVal,
   Env,
@@ -1555,6 +1556,11 @@ export class Evaluator {
       const v = own.get();
       o.props.set(key, v);
       return v;
+    }
+    if (own instanceof AssumedProp) {
+      // Noted where it is read: the models built from this value carry the assumption, the others do not.
+      this.note('assumption', own.note, own.at?.node, own.at?.mod);
+      return own.value;
     }
     if (own !== undefined || o.props.has(key)) return own;
     if (o.starSources) {

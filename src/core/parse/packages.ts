@@ -3,12 +3,13 @@
  * otherwise only see unknown values. Node training scripts (the tfjs-examples among them) read their
  * hyper-parameters through `argparse`: `parser.addArgument('--latentSize', {type: 'int', defaultValue: 100})`
  * (argparse 1.x) or `parser.add_argument('--latent_size', {default: 100})` (2.x), then `parser.parseArgs()`.
- * Without flags on the command line every argument takes its default; the analysis assumes exactly that, with
- * one note naming the defaults it used. Arguments without a default stay unknown.
+ * Without flags on the command line every argument takes its default; the analysis assumes exactly that, with a
+ * note where each default is read (so it goes to the models built from it). Arguments without a default stay
+ * unknown.
  */
 import type * as TS from 'typescript';
 import type { Evaluator } from './evaluator';
-import { ArrayVal, BuiltinVal, ObjectVal, UnknownVal, type Value } from './values';
+import { ArrayVal, AssumedProp, BuiltinVal, ObjectVal, UnknownVal, type Value } from './values';
 
 /** The module's value for a package the analysis models, else undefined. */
 export function knownPackage(ev: Evaluator, spec: string): Value | undefined {
@@ -82,19 +83,16 @@ function makeParser(ev: Evaluator): ObjectVal {
 
 function parsed(ev: Evaluator, specs: ArgSpec[], node: TS.Node | undefined): ObjectVal {
   const out = new ObjectVal();
-  for (const s of specs) out.props.set(s.dest, s.value);
-  const shown = specs
-    .filter((s) => s.hasDefault)
-    .slice(0, 12)
-    .map((s) => `${s.flag} ${typeof s.value === 'string' ? `'${s.value}'` : String(s.value)}`);
-  if (shown.length) {
-    const more = specs.filter((s) => s.hasDefault).length - shown.length;
-    ev.note(
-      'assumption',
-      `Command-line arguments (argparse) are assumed to take their defaults: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`,
-      node,
-      undefined,
-      ev.fileScope,
+  const at = node ? { node, mod: ev.mod } : undefined;
+  for (const s of specs) {
+    if (!s.hasDefault) {
+      out.props.set(s.dest, s.value);
+      continue;
+    }
+    const shown = typeof s.value === 'string' ? `'${s.value}'` : String(s.value);
+    out.props.set(
+      s.dest,
+      new AssumedProp(s.value, `Command-line argument ${s.flag} (argparse) is assumed to take its default ${shown}.`, at),
     );
   }
   return out;

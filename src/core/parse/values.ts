@@ -45,6 +45,21 @@ export class UnknownVal {
 export class OpaqueVal extends UnknownVal {}
 
 /**
+ * A property whose value is assumed (an argparse default): reading it gives `value` and adds `note` where it is
+ * read, so only the models built from it carry the assumption.
+ */
+export class AssumedProp extends UnknownVal {
+  constructor(
+    readonly value: Value,
+    readonly note: string,
+    /** Where the assumption comes from (the parseArgs() call), for the note's span. */
+    readonly at?: { node: TS.Node; mod: ModuleInfo },
+  ) {
+    super(note);
+  }
+}
+
+/**
  * An import binding of another file of the project, loaded on first use: files imported but never used on
  * the analysed paths are never parsed. Until then (and if it leaks) it behaves as an unknown value.
  */
