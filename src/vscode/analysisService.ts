@@ -163,11 +163,12 @@ export class AnalysisService implements vscode.Disposable {
    * document is not a candidate, or the run was cancelled by a newer one or failed. */
   analyzeDocument(document: vscode.TextDocument, opts: AnalyzeOptions = {}): Promise<AnalysisEntry | undefined> {
     if (document.isClosed) return Promise.resolve(undefined);
-    if (!this.isCandidate(document)) {
+    const text = document.getText(); // once: on a 100,000-line file each call joins all the lines
+    if (!this.inScope(document) || !mentionsTfjs(text, document.languageId)) {
       this.forget(document.uri);
       return Promise.resolve(undefined);
     }
-    return this.run(document.uri, document.version, document.getText(), opts);
+    return this.run(document.uri, document.version, text, opts);
   }
 
   /** Analyses a file that may not be open (workspace analysis): an open document is analysed as such. */

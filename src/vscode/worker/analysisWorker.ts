@@ -1,7 +1,8 @@
 /**
  * The analysis worker thread: parse + rules + simulation, off the extension host's thread. Imports core,
- * never 'vscode'. Structural results are posted first, simulation results second. A request is cancelled by
- * the host through its shared flag (read by core between steps) or a 'cancel' message (read between phases).
+ * never 'vscode'. Structural results are posted first, simulation results second (a big one's arrays in parts
+ * before it, parts.ts). A request is cancelled by the host through its shared flag (read by core between
+ * steps) or a 'cancel' message (read between phases and parts).
  */
 import { parentPort } from 'node:worker_threads';
 import { analyzeText } from '../../core/analyze';
@@ -11,6 +12,7 @@ import { renderHtmlReport } from '../../core/report/html';
 import { attachSimulation } from '../../core/simulate/attach';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import { readRegularFile } from '../../core/readFile';
+import { split } from './parts';
 import type { AnalyzeRequest, HostToWorker, WorkerToHost, WrittenKeys } from './protocol';
 
 const port = parentPort;
@@ -36,6 +38,31 @@ function writtenKeys(graphs: LayerGraph[]): WrittenKeys {
   });
 }
 
+/** Per request id: resolves when the host acknowledged the last part (or cancelled the request). */
+const ackWaiters = new Map<number, () => void>();
+function release(id: number): void {
+  const resolve = ackWaiters.get(id);
+  ackWaiters.delete(id);
+  resolve?.();
+}
+
+/**
+ * Posts a structural or simulation result; a big one's arrays go first, in parts, each after the host acknowledged
+ * the previous one (parts.ts). False when the request was cancelled meanwhile.
+ */
+async function postResult(cancel: CancellationLike, m: Extract<WorkerToHost, { type: 'structural' | 'simulation' }>): Promise<boolean> {
+  const { rest, parts, info } = split(m);
+  for (const part of parts) {
+    if (cancel.isCancellationRequested) return false;
+    const acked = new Promise<void>((resolve) => ackWaiters.set(m.id, resolve));
+    post({ type: 'part', id: m.id, part });
+    await acked;
+  }
+  if (cancel.isCancellationRequested) return false;
+  post(info ? { ...rest, split: info } : m);
+  return true;
+}
+
 /** Lets queued messages (a 'cancel') arrive between the phases. */
 const yieldToMessages = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -58,7 +85,9 @@ async function analyze(req: AnalyzeRequest): Promise<void> {
   const report = result.notAModel ? { ...result.report, errors: [], notes: [], models: [] } : result.report;
   const graphs = result.notAModel ? [] : result.graphs;
   if (cancel.isCancellationRequested) return post({ type: 'cancelled', id: req.id });
-  post({ type: 'structural', id: req.id, report, written: writtenKeys(graphs), ms: Date.now() - started });
+  if (!(await postResult(cancel, { type: 'structural', id: req.id, report, written: writtenKeys(graphs), ms: Date.now() - started }))) {
+    return post({ type: 'cancelled', id: req.id });
+  }
   if (req.sim.enabled && graphs.length > 0) {
     await yieldToMessages();
     if (cancel.isCancellationRequested) return post({ type: 'cancelled', id: req.id });
@@ -75,7 +104,9 @@ async function analyze(req: AnalyzeRequest): Promise<void> {
       cancel,
     });
     if (cancel.isCancellationRequested) return post({ type: 'cancelled', id: req.id });
-    post({ type: 'simulation', id: req.id, report: simulated, ms: Date.now() - simStarted });
+    if (!(await postResult(cancel, { type: 'simulation', id: req.id, report: simulated, ms: Date.now() - simStarted }))) {
+      return post({ type: 'cancelled', id: req.id });
+    }
   }
   post({ type: 'done', id: req.id });
 }
@@ -85,11 +116,18 @@ port.on('message', (msg: HostToWorker) => {
     case 'cancel':
       if (cancelledIds.size > 256) cancelledIds.clear(); // late cancels of finished jobs must not pile up
       cancelledIds.add(msg.id);
+      release(msg.id);
+      return;
+    case 'ack':
+      release(msg.id);
       return;
     case 'analyze':
       analyze(msg)
         .catch((e: unknown) => post({ type: 'error', id: msg.id, message: e instanceof Error ? (e.stack ?? e.message) : String(e) }))
-        .finally(() => cancelledIds.delete(msg.id));
+        .finally(() => {
+          cancelledIds.delete(msg.id);
+          ackWaiters.delete(msg.id);
+        });
       return;
     case 'renderHtml':
       try {

@@ -3,6 +3,7 @@
  * The worker never imports 'vscode'; the host never imports the parser or the simulator.
  */
 import type { AnalysisReport, FileReport } from '../../core/report/types';
+import type { Part, SplitInfo } from './parts';
 
 export type Profile = 'full' | 'interactive';
 
@@ -47,15 +48,30 @@ export interface RenderHtmlRequest {
   title?: string;
 }
 
-export type HostToWorker = AnalyzeRequest | CancelRequest | RenderHtmlRequest;
+/** The host took a 'part' of request `id`'s next result: the worker sends the next part (parts.ts). */
+export interface AckRequest {
+  type: 'ack';
+  id: number;
+}
+
+export type HostToWorker = AnalyzeRequest | CancelRequest | RenderHtmlRequest | AckRequest;
 
 /** Per model index, per node id: the config keys the user wrote (the rest are tfjs defaults). */
 export type WrittenKeys = { [nodeId: string]: string[] }[];
 
 export type WorkerToHost =
   | { type: 'ready' }
-  | { type: 'structural'; id: number; report: FileReport; written: WrittenKeys; ms: number }
-  | { type: 'simulation'; id: number; report: FileReport; ms: number }
+  /** Items of the big arrays and objects of the next result (parts.ts); its `split` says where they go. */
+  | { type: 'part'; id: number; part: Part }
+  | {
+      type: 'structural';
+      id: number;
+      report: FileReport;
+      written: WrittenKeys;
+      ms: number;
+      split?: SplitInfo;
+    }
+  | { type: 'simulation'; id: number; report: FileReport; ms: number; split?: SplitInfo }
   | { type: 'done'; id: number }
   | { type: 'cancelled'; id: number }
   | { type: 'html'; id: number; html: string }

@@ -2,10 +2,12 @@
  * Host side of the analysis worker: one worker thread, one job in flight, a queue behind it. Cancels through a
  * shared flag (seen by core mid-run) plus a message; a crashed worker (error / unexpected exit) or a hung one
  * (no answer within the job's budget + grace) is terminated, reported once in the log, and started again for
- * the next job. No 'vscode' import: unit-testable with any worker script.
+ * the next job. A big result arrives in parts, one at a time (parts.ts), so that decoding it never
+ * blocks the extension host for long. No 'vscode' import: unit-testable with any worker script.
  */
 import { Worker } from 'node:worker_threads';
 import type { AnalysisReport, FileReport } from '../../core/report/types';
+import { Joiner } from './parts';
 import type { AnalyzeRequest, WorkerToHost, WrittenKeys } from './protocol';
 
 export interface WorkerLog {
@@ -40,6 +42,8 @@ interface Pending {
   job: JobImpl;
   input: JobInput;
   handlers: JobHandlers;
+  /** The next result's parts received so far (parts.ts). */
+  parts: Joiner;
 }
 
 class JobImpl implements Job {
@@ -62,6 +66,9 @@ class JobImpl implements Job {
     this.onCancel(this);
   }
 }
+
+/** Time beyond a job's parse + simulation budget before the worker counts as hung (ms). */
+export const HANG_GRACE_MS = 5000;
 
 export interface WorkerClientOptions {
   /** Extra time beyond a job's parse + simulation budget before the worker counts as hung. */
@@ -101,7 +108,7 @@ export class AnalysisWorkerClient {
       job.resolve('cancelled');
       return job;
     }
-    this.queue.push({ job, input, handlers });
+    this.queue.push({ job, input, handlers, parts: new Joiner() });
     this.pump();
     return job;
   }
@@ -178,7 +185,7 @@ export class AnalysisWorkerClient {
     this.clearWatchdog();
     const cur = this.current;
     if (!cur) return;
-    const budget = cur.input.parseTimeMs + (cur.input.sim.enabled ? cur.input.sim.timeBudgetMs : 0) + (this.options.hangGraceMs ?? 5000);
+    const budget = cur.input.parseTimeMs + (cur.input.sim.enabled ? cur.input.sim.timeBudgetMs : 0) + (this.options.hangGraceMs ?? HANG_GRACE_MS);
     const w = this.worker;
     this.watchdog = setTimeout(() => {
       if (w && this.worker === w) this.onCrash(w, `did not answer within ${(budget / 1000).toFixed(1)} s (hung)`, `did not finish within ${(budget / 1000).toFixed(1)} s (the parse and simulation budgets and a grace period)`);
@@ -214,16 +221,31 @@ export class AnalysisWorkerClient {
         return;
       }
     }
+    // the worker waits for this before it sends the next part: the host decodes one part per turn of its event loop
+    if (m.type === 'part') w.postMessage({ type: 'ack', id: m.id });
     const cur = this.current;
     if (!cur || cur.job.id !== m.id) return;
     switch (m.type) {
+      case 'part':
+        this.armWatchdog(); // the analysis is done and its results are on their way
+        if (!cur.job.cancelled) cur.parts.add(m.part);
+        return;
       case 'structural':
-        this.armWatchdog();
-        if (!cur.job.cancelled) this.safe(() => cur.handlers.onStructural?.(m.report, m.written, m.ms));
+      case 'simulation': {
+        if (m.type === 'structural') this.armWatchdog();
+        if (cur.job.cancelled) return;
+        const whole = cur.parts.finish(m, m.split);
+        cur.parts = new Joiner();
+        if (!whole) {
+          this.log.error(`analysis of ${cur.input.path}: the ${m.type} results arrived incomplete`);
+          cur.job.failure = 'failed with an internal error (details in the Stability Lens log)';
+          cur.job.cancel(); // stops the worker's run
+          return this.finish('failed');
+        }
+        if (whole.type === 'structural') this.safe(() => cur.handlers.onStructural?.(whole.report, whole.written, whole.ms));
+        else this.safe(() => cur.handlers.onSimulation?.(whole.report, whole.ms));
         return;
-      case 'simulation':
-        if (!cur.job.cancelled) this.safe(() => cur.handlers.onSimulation?.(m.report, m.ms));
-        return;
+      }
       case 'done':
         return this.finish(cur.job.cancelled ? 'cancelled' : 'done');
       case 'cancelled':

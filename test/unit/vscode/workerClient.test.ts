@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import type { FileReport } from '../../../src/core/report/types';
 import { AnalysisWorkerClient, type JobInput } from '../../../src/vscode/worker/workerClient';
 
 const script = path.join(__dirname, 'fixtures', 'fakeWorker.cjs');
@@ -30,6 +31,33 @@ describe('analysis worker client', function () {
     assert.equal(await job.outcome, 'done');
     assert.deepEqual(order, ['structural', 'simulation']);
     assert.deepEqual(log.lines, []);
+  });
+
+  it('puts a report sent in parts (one per ack) back together', async () => {
+    const log = logger();
+    client = new AnalysisWorkerClient(script, log);
+    let got: FileReport | undefined;
+    const job = client.analyze('a', input('parts'), { onStructural: (r) => (got = r) });
+    assert.equal(await job.outcome, 'done');
+    assert.deepEqual(
+      got?.models.map((m) => [m.name, m.layers.map((l) => l.id)]),
+      [
+        ['a', ['n0', 'n1', 'n2']],
+        ['b', ['n3', 'n4']],
+      ],
+    );
+    assert.deepEqual(log.lines, []);
+  });
+
+  it('fails a job whose parts do not add up, saying so in the log', async () => {
+    const log = logger();
+    client = new AnalysisWorkerClient(script, log);
+    let called = false;
+    const job = client.analyze('a', input('parts-short'), { onStructural: () => (called = true) });
+    assert.equal(await job.outcome, 'failed');
+    assert.equal(called, false);
+    assert.match(log.lines.join('\n'), /error analysis of parts-short: the structural results arrived incomplete/);
+    assert.equal(await client.analyze('a', input('ok')).outcome, 'done');
   });
 
   it('cancels a running job through the shared flag, then runs the next', async () => {
