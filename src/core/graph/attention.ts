@@ -17,6 +17,26 @@ export interface UnscaledAttention {
 
 const SCALERS = new Set(['Rescaling', 'Lambda']);
 
+/** Layers that only move or drop values: the operand's scale is that of the layer before them. */
+const PASS_THROUGH = new Set(['Reshape', 'Permute', 'Dropout', 'SpatialDropout1D', 'GaussianDropout', 'AlphaDropout', 'Flatten', 'RepeatVector']);
+/** Recurrent layers: their outputs are tanh-bounded (h = o * tanh(c) for an LSTM). */
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'Bidirectional', 'ConvLSTM2D']);
+const BOUNDED = new Set(['tanh', 'sigmoid', 'hardSigmoid', 'softsign', 'softmax']);
+
+/**
+ * Whether the operand's values are bounded well below unit scale at initialization: recurrent outputs and
+ * tanh/sigmoid-like activations. q·k over such vectors (Luong-style attention between LSTM states) has a spread of
+ * about sqrt(d_k) times their mean square, which stays small, so the missing 1/sqrt(d_k) is not the risk there.
+ */
+function boundedOperand(n: LayerNode, byId: Map<string, LayerNode>): boolean {
+  let cur: LayerNode | undefined = n;
+  for (let hops = 0; cur && PASS_THROUGH.has(cur.className) && cur.inputs.length === 1 && hops < 16; hops++) cur = byId.get(cur.inputs[0]);
+  if (!cur) return false;
+  if (RECURRENT.has(cur.className)) return true;
+  const act = cur.config.activation;
+  return typeof act === 'string' && BOUNDED.has(act);
+}
+
 function isSoftmax(n: LayerNode): boolean {
   return n.className === 'Softmax' || (n.className === 'Activation' && n.config.activation === 'softmax');
 }
@@ -41,7 +61,7 @@ export function unscaledAttention(graph: LayerGraph): UnscaledAttention[] {
     const softmax = (consumers.get(dot.id) ?? []).find(isSoftmax);
     if (!softmax) continue;
     const operands = dot.inputs.map((i) => byId.get(i));
-    if (operands.some((o) => !o || SCALERS.has(o.className))) continue;
+    if (operands.some((o) => !o || SCALERS.has(o.className) || boundedOperand(o, byId))) continue;
     const keyDim = lastDim(operands[0]) ?? lastDim(operands[1]);
     if (keyDim === undefined) continue;
     out.push({ dot, softmax, keyDim });

@@ -50,6 +50,27 @@ describe('rules: unscaled-attention', () => {
     assert.deepEqual(findingsOf(text.replace('const D = 64;', 'const D = 8;')), []);
   });
 
+  it('does not flag Luong-style dot attention between recurrent or tanh-bounded states; does flag linear projections', () => {
+    const src = (enc: string, dec: string) => `import * as tf from '@tensorflow/tfjs';
+const src = tf.input({ shape: [12, 32] });
+const tgt = tf.input({ shape: [10, 32] });
+const encOut = ${enc}.apply(src) as tf.SymbolicTensor;
+const decOut = ${dec}.apply(tgt) as tf.SymbolicTensor;
+const scores = tf.layers.dot({ axes: [2, 2] }).apply([decOut, encOut]) as tf.SymbolicTensor;
+const weights = tf.layers.activation({ activation: 'softmax' }).apply(scores) as tf.SymbolicTensor;
+const context = tf.layers.dot({ axes: [2, 1] }).apply([weights, encOut]) as tf.SymbolicTensor;
+export const model = tf.model({ inputs: [src, tgt], outputs: context });
+`;
+    const lstm = "tf.layers.lstm({ units: 64, returnSequences: true })";
+    assert.deepEqual(findingsOf(src(lstm, lstm)), [], 'LSTM states');
+    const tanh = "tf.layers.dense({ units: 64, activation: 'tanh' })";
+    assert.deepEqual(findingsOf(src(tanh, tanh)), [], 'tanh projections');
+    const linear = 'tf.layers.dense({ units: 64 })';
+    const [f] = findingsOf(src(linear, linear));
+    assert.ok(f, 'linear projections are the transformer case');
+    assert.equal(f.data?.keyDim, 64);
+  });
+
   it('the what-if variant puts a Rescaling(1/sqrt(d_k)) between each score Dot and its softmax', () => {
     const { graphs } = analyzeText(file, text);
     const v = buildVariant(graphs[0], 'scale-attention')!;
