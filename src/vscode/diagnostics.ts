@@ -33,7 +33,9 @@ export function diagnosticsFor(entry: AnalysisEntry, ctx: DiagnosticContext): Ma
     d.code = 'not-analysed';
     add(entry.uri, d);
   }
-  for (const n of report.notes) {
+  // Limits hit: the file's, and each model's (a model cut at maxNodes says so where the code is, not only in the report)
+  const limitNotes = [...report.notes, ...report.models.flatMap((m) => m.summary.assumptions)];
+  for (const n of limitNotes) {
     if (n.kind !== 'limit') continue;
     const d: LensDiagnostic = new vscode.Diagnostic(n.span ? toRange(n.span) : new vscode.Range(0, 0, 0, 0), n.message, vscode.DiagnosticSeverity.Information);
     d.source = DIAGNOSTIC_SOURCE;

@@ -106,6 +106,17 @@ describe('diagnostics', () => {
     assert.equal(doc.isDirty, false);
   });
 
+  it('say where a model was cut by a limit (an Information diagnostic on the loop)', async () => {
+    const editor = await open('limit_hit.ts');
+    const doc = editor.document;
+    await analysed(doc);
+    const limit = await waitFor('the limit diagnostic', () => ours(doc.uri).find((d) => codeOf(d) === 'analysis-limit'));
+    assert.equal(limit.severity, vscode.DiagnosticSeverity.Information);
+    assert.match(limit.message, /limit maxLoopIterations/);
+    assert.match(limit.message, /everything before and after the loop is analysed/);
+    assert.equal(limit.range.start.line, positionOf(doc, 'for (let i').line, 'on the loop');
+  });
+
   it('are cleared when the document closes', async () => {
     const editor = await open('functional_chain.ts');
     const uri = editor.document.uri;
