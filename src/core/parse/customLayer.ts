@@ -168,7 +168,7 @@ export function analyseCustomLayer(
         xs.push(new TensorVal(app, 0));
       }
       const arg: Value = arity === 1 ? xs[0] : new ArrayVal(xs.slice());
-      ev.body = { opaque: false, reasons: [], residual: false };
+      ev.body = { opaque: false, reasons: [], residual: false, inputs: xs.slice() };
       let result: Value;
       guard(() => {
         result = ev.callFunction(call, inst, [arg, new ObjectVal()], undefined);

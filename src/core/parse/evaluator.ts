@@ -111,6 +111,8 @@ export interface BodyTrace {
   opaque: boolean;
   reasons: string[];
   residual: boolean;
+  /** The body's input tensors (a literal-shape tf.randomNormal takes its batch from the first). */
+  inputs?: TensorVal[];
 }
 
 type ExprHandler = (n: TS.Node) => Value;

@@ -117,7 +117,11 @@ function inferRaw(className: string, config: Config, ins: (Shape | undefined)[])
     return undefined;
   }
   if (SAME_SHAPE.has(className)) return x ? x.slice() : undefined;
-  if (ELEMENTWISE.has(className)) return ins.find((s) => s !== undefined)?.slice();
+  if (ELEMENTWISE.has(className)) {
+    if (ins.length >= 2 && ins.every((s) => s !== undefined)) return broadcastAll(ins as Shape[]);
+    return ins.find((s) => s !== undefined)?.slice();
+  }
+  if (className === 'TensorOp') return tensorOpShape(config, ins);
   if (!x) return undefined;
   switch (className) {
     case 'Dense':
@@ -262,4 +266,117 @@ function inferRaw(className: string, config: Config, ins: (Shape | undefined)[])
     }
   }
   return undefined;
+}
+
+/** Broadcast shapes (numpy rules, right-aligned); undefined when two known sizes differ and neither is 1. */
+export function broadcastAll(shapes: Shape[]): Shape | undefined {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const out: Shape = [];
+  for (let i = 0; i < rank; i++) {
+    let d: number | null = 1;
+    let unknown = false;
+    for (const s of shapes) {
+      const e = s[s.length - rank + i];
+      if (e === undefined || e === 1) continue;
+      if (e === null) unknown = true;
+      else if (d === 1) d = e;
+      else if (d !== e) return undefined;
+    }
+    out.push(unknown && d === 1 ? null : d);
+  }
+  return out;
+}
+
+function normAxis(axis: number, rank: number): number | undefined {
+  const a = axis < 0 ? axis + rank : axis;
+  return a >= 0 && a < rank ? a : undefined;
+}
+
+/** Shapes of the traced tensor ops of custom layers (tfjsApi.ts tracedOp / randomOp). */
+function tensorOpShape(config: Config, ins: (Shape | undefined)[]): Shape | undefined {
+  const op = config.op;
+  const x = ins[0];
+  if (op === 'randomNormal' || op === 'randomUniform') {
+    const sh = config.shape;
+    if (Array.isArray(sh) && sh.every((d) => d === null || isNum(d))) return sh as Shape;
+    return x?.slice();
+  }
+  if (op === 'div') return ins.every((s) => s !== undefined) ? broadcastAll(ins as Shape[]) : undefined;
+  if (!x) return undefined;
+  switch (op) {
+    case 'exp':
+    case 'log':
+    case 'sqrt':
+    case 'rsqrt':
+    case 'square':
+    case 'abs':
+    case 'reciprocal':
+      return x.slice();
+    case 'mean':
+    case 'sum':
+    case 'max':
+    case 'min': {
+      const a = isNum(config.axis) ? normAxis(config.axis, x.length) : undefined;
+      if (a === undefined) return undefined;
+      const out = x.slice();
+      if (config.keepDims === true) out[a] = 1;
+      else out.splice(a, 1);
+      return out;
+    }
+    case 'expandDims': {
+      const a = isNum(config.axis) ? normAxis(config.axis, x.length + 1) : undefined;
+      if (a === undefined) return undefined;
+      const out = x.slice();
+      out.splice(a, 0, 1);
+      return out;
+    }
+    case 'squeeze': {
+      const ax = config.axis;
+      if (Array.isArray(ax)) {
+        const drop = new Set<number>();
+        for (const v of ax) {
+          const a = isNum(v) ? normAxis(v, x.length) : undefined;
+          if (a === undefined || (x[a] !== 1 && x[a] !== null)) return undefined;
+          drop.add(a);
+        }
+        return x.filter((_, i) => !drop.has(i));
+      }
+      if (x.slice(1).some((d) => d === null)) return undefined;
+      return x.filter((d, i) => i === 0 || d !== 1);
+    }
+    case 'transpose': {
+      const perm = Array.isArray(config.perm) ? config.perm : x.map((_, i) => x.length - 1 - i);
+      if (perm.length !== x.length) return undefined;
+      const out: Shape = [];
+      for (const p of perm) {
+        if (!isNum(p) || p < 0 || p >= x.length) return undefined;
+        out.push(x[p]);
+      }
+      return out;
+    }
+    case 'gather': {
+      const a = isNum(config.axis) ? normAxis(config.axis, x.length) : undefined;
+      if (a === undefined) return undefined;
+      const out = x.slice();
+      if (config.keep === true) out[a] = 1;
+      else out.splice(a, 1);
+      return out;
+    }
+    case 'slice': {
+      const begin = config.begin;
+      const size = config.size;
+      if (!Array.isArray(begin) || !Array.isArray(size)) return undefined;
+      const out = x.slice();
+      for (let i = 0; i < x.length; i++) {
+        const b = begin[i] ?? 0;
+        const z = size[i] ?? -1;
+        if (!isNum(b) || !isNum(z)) return undefined;
+        if (z >= 0) out[i] = z;
+        else out[i] = x[i] === null ? null : (x[i] as number) - b;
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
 }

@@ -28,6 +28,7 @@ import {
 import { addCallSite, applyCallSite, creationSite, snippet, spanOf, textOf } from './sites';
 import { normalizeInitializer } from '../graph/catalog';
 import { dict } from '../dict';
+import { inferShape, type Shape } from './shapes';
 
 const b = (name: string, fn: BuiltinVal['fn']): BuiltinVal => new BuiltinVal(name, fn);
 
@@ -105,7 +106,36 @@ const TENSOR_OPS = new Set([
   'linalg',
   'logSoftmax',
   'erf',
+  'reciprocal',
 ]);
+/** Element-wise unary ops simulated with their real function (TensorOp nodes). */
+const UNARY_OPS = new Set(['exp', 'log', 'sqrt', 'rsqrt', 'square', 'abs', 'reciprocal']);
+const REDUCE_OPS = new Set(['mean', 'sum', 'max', 'min']);
+/** Most tensors tf.unstack may return (one node each). */
+const MAX_UNSTACK = 256;
+
+/** `t.shape` inside a custom layer's call() when the shape is known: the entries, and whose shape it is. */
+export class TensorShapeVal extends ArrayVal {
+  constructor(
+    items: Value[],
+    readonly of: TensorVal,
+  ) {
+    super(items);
+  }
+}
+
+/** `t.shape` when the shape is not known: still says whose shape it is (tf.randomNormal(x.shape)). */
+export class ShapeOfVal extends UnknownVal {
+  constructor(readonly of: TensorVal) {
+    super('a tensor shape');
+  }
+}
+
+function intList(v: Value): number[] | undefined {
+  if (typeof v === 'number') return [v];
+  if (v instanceof ArrayVal && v.items.every((x) => typeof x === 'number')) return v.items as number[];
+  return undefined;
+}
 
 /** Tensor methods besides the tf.<op> names (all opaque unless listed in the op tables). */
 const TENSOR_METHODS = new Set([
@@ -158,11 +188,19 @@ export class TfApi {
         }
         case 'scalar':
           return typeof args[0] === 'number' ? args[0] : new UnknownVal('tf.scalar(…)');
+        case 'randomNormal':
+        case 'randomStandardNormal':
+        case 'truncatedNormal':
+        case 'randomUniform':
+          return this.randomOp(head, args, node);
         case 'loadLayersModel':
         case 'loadGraphModel':
           return new UnknownVal(`a model loaded at run time (tf.${head})`);
         default:
           if (TENSOR_OPS.has(head)) return this.tensorOp(head, args, node, undefined);
+          // An op the tracing does not know, on a tensor of a custom layer's call(): the layer is opaque.
+          if (this.ev.body && head !== 'print' && head !== 'dispose' && tensorsOf(new ArrayVal(args)).length > 0)
+            return this.opaqueTensor(`tf.${head}`, node);
           return new UnknownVal(`tf.${head}(…)`);
       }
     }
@@ -674,8 +712,16 @@ export class TfApi {
 
   tensorProp(t: TensorVal, key: string): Value {
     switch (key) {
-      case 'shape':
-        return new UnknownVal('a tensor shape');
+      case 'shape': {
+        // Inside a custom layer's call(): the shape where it can be inferred (the batch size stays unknown).
+        if (!this.ev.body) return new UnknownVal('a tensor shape');
+        const sh = this.shapeOf(t);
+        if (!sh) return new ShapeOfVal(t);
+        return new TensorShapeVal(
+          sh.map((d, i) => (d === null ? new UnknownVal(i === 0 ? 'the batch size' : 'a tensor dimension') : d)),
+          t,
+        );
+      }
       case 'rank':
         return new UnknownVal('a tensor rank');
       case 'dtype':
@@ -763,6 +809,8 @@ export class TfApi {
     }
     if (op === 'neg' && tensors.length === 1)
       return this.opNode('Rescaling', { scale: -1, offset: 0 }, tensors, node);
+    const traced = this.tracedOp(op, operands, tensors, node);
+    if (traced !== undefined) return traced;
     if (
       (op === 'matMul' || op === 'dot') &&
       tensors.length === 2 &&
@@ -809,6 +857,143 @@ export class TfApi {
     if (!ev.body && node)
       ev.note('unsupported', `tf.${op} on a symbolic tensor is not followed: treated as identity.`, node);
     return tensors[0];
+  }
+
+  /** The shape of a traced tensor where it can be inferred (body inputs, then each op's shape rule). */
+  shapeOf(t: TensorVal, depth = 0): Shape | undefined {
+    const app = t.app;
+    if (this.shapes.has(app)) return this.shapes.get(app) ?? undefined;
+    let sh: Shape | undefined;
+    const l = app.layer;
+    if (l instanceof LayerVal && !l.custom && t.index === 0 && depth < 200) {
+      if (l.className === 'InputLayer') sh = inferShape('InputLayer', l.config, []);
+      else sh = inferShape(l.className, l.config, app.inputs.map((x) => this.shapeOf(x, depth + 1)));
+    }
+    this.shapes.set(app, sh ?? null);
+    return sh;
+  }
+
+  private readonly shapes = new WeakMap<AppNode, Shape | null>();
+
+  /** tf.randomNormal(shape) & co.: a TensorOp drawing N(0,1) / uniform values of a tensor's shape. */
+  private randomOp(op: string, args: Value[], node: TS.Node | undefined): Value {
+    const ev = this.ev;
+    const shapeArg = args[0];
+    const opts: Config = { op: op === 'randomUniform' ? 'randomUniform' : 'randomNormal' };
+    const nums = (i: number, d: number): number | undefined => {
+      const v = args[i];
+      return v === undefined ? d : typeof v === 'number' ? v : undefined;
+    };
+    if (opts.op === 'randomUniform') {
+      const lo = nums(1, 0);
+      const hi = nums(2, 1);
+      if (lo === undefined || hi === undefined) return this.opaqueTensor(`tf.${op} with bounds not known statically`, node);
+      opts.minval = lo;
+      opts.maxval = hi;
+    } else {
+      const mean = nums(1, 0);
+      const std = op === 'randomStandardNormal' ? 1 : nums(2, 1);
+      if (mean === undefined || std === undefined)
+        return this.opaqueTensor(`tf.${op} with a mean or stdDev not known statically`, node);
+      opts.mean = mean;
+      opts.stdDev = std;
+      if (op === 'truncatedNormal') opts.truncated = true;
+    }
+    // The draw takes the shape of a tensor of the body: `x.shape`, or a literal shape [batch, ...dims].
+    let ref: TensorVal | undefined;
+    if (shapeArg instanceof TensorShapeVal || shapeArg instanceof ShapeOfVal) ref = shapeArg.of;
+    else if (shapeArg instanceof ArrayVal && ev.body) {
+      const dims = shapeArg.items.slice(1);
+      if (dims.every((d) => typeof d === 'number')) {
+        opts.shape = [null, ...(dims as number[])];
+        ref = ev.body.inputs?.[0];
+      }
+    }
+    if (!ref) {
+      if (!ev.body) return new UnknownVal(`tf.${op}(…)`);
+      return this.opaqueTensor(`tf.${op} of a shape the analysis cannot follow`, node);
+    }
+    return this.opNode('TensorOp', opts, [ref], node);
+  }
+
+  /**
+   * Tensor ops with a TensorOp node the simulator runs (element-wise functions, division, reductions, layout
+   * ops, selections along an axis), a Reshape, or Rescaling for constants on the left. Undefined: not handled.
+   */
+  private tracedOp(op: string, operands: Value[], tensors: TensorVal[], node: TS.Node | undefined): Value | undefined {
+    const x = tensors[0];
+    const first = operands[0];
+    const t = (cfg: Config, ins: TensorVal[] = [x]) => this.opNode('TensorOp', cfg, ins, node);
+    // A known number on the left: c + x, c - x, c * x, c / x.
+    if (typeof first === 'number' && operands.length === 2 && operands[1] === x) {
+      if (op === 'add') return this.opNode('Rescaling', { scale: 1, offset: first }, [x], node);
+      if (op === 'sub') return this.opNode('Rescaling', { scale: -1, offset: first }, [x], node);
+      if (op === 'mul') return this.opNode('Rescaling', { scale: first, offset: 0 }, [x], node);
+      if (op === 'div') {
+        const r = t({ op: 'reciprocal' });
+        return first === 1 ? r : this.opNode('Rescaling', { scale: first, offset: 0 }, [r], node);
+      }
+    }
+    if (operands[0] !== x) return undefined;
+    if (UNARY_OPS.has(op) && operands.length === 1) return t({ op });
+    if (op === 'pow' && operands.length === 2 && typeof operands[1] === 'number') {
+      const e = operands[1];
+      if (e === 1) return x;
+      if (e === 2) return t({ op: 'square' });
+      if (e === 0.5) return t({ op: 'sqrt' });
+      if (e === -1) return t({ op: 'reciprocal' });
+      if (e === -0.5) return t({ op: 'rsqrt' });
+      return undefined;
+    }
+    if (op === 'div' && tensors.length === 2 && operands.length === 2 && operands[1] === tensors[1])
+      return t({ op: 'div' }, tensors);
+    if (REDUCE_OPS.has(op) && tensors.length === 1) {
+      const axis = intList(operands[1]);
+      if (!axis || axis.length !== 1) return undefined;
+      return t({ op, axis: axis[0], keepDims: operands[2] === true });
+    }
+    if (op === 'reshape' && tensors.length === 1 && operands[1] instanceof ArrayVal) {
+      const dims = operands[1].items.slice(1);
+      if (operands[1].items.length < 2 || !dims.every((d) => typeof d === 'number')) return undefined;
+      return this.opNode('Reshape', { targetShape: dims as number[] }, [x], node);
+    }
+    if (op === 'expandDims' && tensors.length === 1) {
+      const axis = operands[1] === undefined ? 0 : operands[1];
+      return typeof axis === 'number' ? t({ op, axis }) : undefined;
+    }
+    if (op === 'squeeze' && tensors.length === 1) {
+      const axis = operands[1] === undefined ? undefined : intList(operands[1]);
+      if (operands[1] !== undefined && !axis) return undefined;
+      return t(axis ? { op, axis } : { op });
+    }
+    if (op === 'transpose' && tensors.length === 1) {
+      const perm = operands[1] === undefined ? undefined : intList(operands[1]);
+      if (operands[1] !== undefined && !perm) return undefined;
+      return t(perm ? { op, perm } : { op });
+    }
+    if (op === 'gather' && tensors.length === 1) {
+      const idx = operands[1];
+      const axis = operands[2] === undefined ? 0 : operands[2];
+      const list = intList(idx);
+      if (!list || list.length !== 1 || typeof axis !== 'number') return undefined;
+      return t({ op, axis, index: list[0], keep: idx instanceof ArrayVal });
+    }
+    if (op === 'slice' && tensors.length === 1) {
+      const begin = intList(operands[1]);
+      const size = operands[2] === undefined ? [] : intList(operands[2]);
+      if (!begin || !size) return undefined;
+      return t({ op, begin, size });
+    }
+    if (op === 'unstack' && tensors.length === 1) {
+      const axis = operands[1] === undefined ? 0 : operands[1];
+      if (typeof axis !== 'number') return undefined;
+      const sh = this.shapeOf(x);
+      const a = sh && axis < 0 ? axis + sh.length : axis;
+      const n = sh?.[a];
+      if (typeof n !== 'number' || n > MAX_UNSTACK || a === 0) return undefined;
+      return new ArrayVal(Array.from({ length: n }, (_, i) => t({ op: 'gather', axis: a, index: i, keep: false })));
+    }
+    return undefined;
   }
 
   /**

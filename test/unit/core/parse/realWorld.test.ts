@@ -144,8 +144,12 @@ describe('parse/source: real-world style files', () => {
     const z = enc.nodes.find((n) => n.className === 'ZLayer');
     assert.ok(z?.custom);
     assert.equal(z.inputs.length, 2);
-    assert.equal(z.custom.opaque, true);
-    assert.deepEqual(z.outputShape, [null, 2], 'from the class computeOutputShape (inputShape[0])');
+    assert.equal(z.custom.opaque, false, 'randomNormal(zMean.shape), mul, exp and add are traced');
+    assert.deepEqual(
+      z.custom.body?.nodes.map((n) => (n.className === 'TensorOp' ? n.config.op : n.className)),
+      ['InputLayer', 'InputLayer', 'randomNormal', 'Rescaling', 'exp', 'Multiply', 'Add'],
+    );
+    assert.deepEqual(z.outputShape, [null, 2], 'the shape of the traced body (and of computeOutputShape)');
     assert.equal(weightedCount(enc), 3, 'a custom layer without weights is not weighted');
     const vae = graphNamed(result, 'model');
     assertTopological(vae);

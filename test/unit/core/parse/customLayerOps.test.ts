@@ -1,0 +1,206 @@
+// Tensor ops in custom layers' call(): traced into TensorOp / Reshape / merge nodes the simulator runs.
+import { strict as assert } from 'node:assert';
+import { parseSource } from '../../../../src/core/parse/source';
+import type { LayerGraph, LayerNode } from '../../../../src/core/graph/types';
+import { assertTopological } from './sourceHelpers';
+
+export const VAE = `
+import * as tf from '@tensorflow/tfjs';
+class ZLayer extends tf.layers.Layer {
+  computeOutputShape(shapes) { return shapes[0]; }
+  call(inputs) {
+    return tf.tidy(() => {
+      const [zMean, zLogVar] = inputs;
+      const eps = tf.randomNormal(zMean.shape);
+      return zMean.add(tf.exp(tf.mul(0.5, zLogVar)).mul(eps));
+    });
+  }
+  static get className() { return 'ZLayer'; }
+}
+const x = tf.input({ shape: [64] });
+const h = tf.layers.dense({ units: 32, activation: 'relu' }).apply(x);
+const zMean = tf.layers.dense({ units: 8 }).apply(h);
+const zLogVar = tf.layers.dense({ units: 8 }).apply(h);
+const z = new ZLayer().apply([zMean, zLogVar]);
+export const encoder = tf.model({ inputs: x, outputs: z });
+`;
+
+export const ANTIRECTIFIER = `
+import * as tf from '@tensorflow/tfjs';
+class Antirectifier extends tf.layers.Layer {
+  computeOutputShape(s) { return [s[0], s[1] * 2]; }
+  call(inputs) {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const c = x.sub(x.mean(-1, true));
+      const n = tf.div(c, tf.sqrt(tf.sum(tf.square(c), -1, true)));
+      return tf.concat([tf.relu(n), tf.relu(tf.neg(n))], -1);
+    });
+  }
+  static get className() { return 'Antirectifier'; }
+}
+export const anti = tf.sequential();
+anti.add(tf.layers.dense({ units: 64, inputShape: [32] }));
+anti.add(new Antirectifier());
+anti.add(tf.layers.dense({ units: 10 }));
+`;
+
+export const LAST_STEP = `
+import * as tf from '@tensorflow/tfjs';
+class LastStep extends tf.layers.Layer {
+  computeOutputShape(s) { return [s[0], s[2]]; }
+  call(inputs) {
+    const x = inputs;
+    const t = x.shape[1];
+    return tf.squeeze(tf.slice(x, [0, t - 1, 0], [-1, 1, -1]), [1]);
+  }
+}
+class LastByGather extends tf.layers.Layer {
+  computeOutputShape(s) { return [s[0], s[2]]; }
+  call(inputs) {
+    return tf.gather(inputs, inputs.shape[1] - 1, 1);
+  }
+}
+class LastByUnstack extends tf.layers.Layer {
+  computeOutputShape(s) { return [s[0], s[2]]; }
+  call(inputs) {
+    const steps = tf.unstack(inputs, 1);
+    return steps[steps.length - 1];
+  }
+}
+export const seq = tf.sequential();
+seq.add(tf.layers.lstm({ units: 16, returnSequences: true, inputShape: [12, 8] }));
+seq.add(new LastStep());
+export const seq1 = tf.sequential();
+seq1.add(tf.layers.lstm({ units: 16, returnSequences: true, inputShape: [12, 8] }));
+seq1.add(new LastByGather());
+export const seq2 = tf.sequential();
+seq2.add(tf.layers.lstm({ units: 16, returnSequences: true, inputShape: [12, 8] }));
+seq2.add(new LastByUnstack());
+`;
+
+export const RESIDUAL = `
+import * as tf from '@tensorflow/tfjs';
+class ScaledResidual extends tf.layers.Layer {
+  constructor(units) {
+    super({});
+    this.units = units;
+    this.fc = tf.layers.dense({ units, activation: 'tanh' });
+  }
+  build(inputShape) {
+    this.gain = this.addWeight('gain', [inputShape[inputShape.length - 1]], 'float32', tf.initializers.ones());
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      const x = inputs;
+      const y = this.fc.apply(x).mul(this.gain.read());
+      return tf.add(x, tf.div(y, Math.sqrt(2)));
+    });
+  }
+}
+export const res = tf.sequential();
+res.add(tf.layers.dense({ units: 32, inputShape: [32] }));
+for (let i = 0; i < 4; i++) res.add(new ScaledResidual(32));
+`;
+
+export function graphOf(text: string, name: string): LayerGraph {
+  const r = parseSource('/virtual/model.js', text, {});
+  const g = r.graphs.find((x) => x.name === name);
+  assert.ok(g, `no model ${name}: ${r.graphs.map((x) => x.name).join(', ')}`);
+  return g;
+}
+
+function bodyOf(g: LayerGraph, userClass: string): LayerGraph {
+  const n = g.nodes.find((x) => x.custom?.userClass === userClass);
+  assert.ok(n?.custom, `no ${userClass} in ${g.name}`);
+  assert.equal(n.custom.opaque, false, `${userClass} traced`);
+  assert.ok(n.custom.body);
+  assertTopological(n.custom.body);
+  return n.custom.body;
+}
+
+const sig = (n: LayerNode) => (n.className === 'TensorOp' ? `TensorOp:${String(n.config.op)}` : n.className);
+
+describe('parse/customLayer: tensor ops in call()', () => {
+  it('VAE sampling layer: z = mean + exp(0.5 logVar) * eps, eps a N(0,1) draw of the mean\'s shape', () => {
+    const g = graphOf(VAE, 'encoder');
+    const node = g.nodes.find((x) => x.custom?.userClass === 'ZLayer')!;
+    const body = bodyOf(g, 'ZLayer');
+    assert.deepEqual(body.nodes.map(sig).sort(), ['Add', 'InputLayer', 'InputLayer', 'Multiply', 'Rescaling', 'TensorOp:exp', 'TensorOp:randomNormal'].sort());
+    const draw = body.nodes.find((n) => n.config.op === 'randomNormal')!;
+    assert.deepEqual([draw.config.mean, draw.config.stdDev], [0, 1]);
+    assert.equal(draw.inputs[0], body.inputs[0], 'takes the shape of zMean');
+    assert.deepEqual(draw.outputShape, [null, 8]);
+    const scale = body.nodes.find((n) => n.className === 'Rescaling')!;
+    assert.equal(scale.config.scale, 0.5);
+    assert.equal(scale.inputs[0], body.inputs[1], '0.5 * zLogVar');
+    const out = body.nodes.find((n) => n.id === body.outputs[0])!;
+    assert.equal(out.className, 'Add');
+    assert.deepEqual(out.outputShape, [null, 8]);
+    assert.deepEqual(node.outputShape, [null, 8]);
+    assert.ok(!g.notes?.some((n) => /could not be followed/.test(n.message)), JSON.stringify(g.notes));
+  });
+
+  it('Antirectifier: x - mean, l2-normalisation (sum of squares, sqrt, division), concat of relu(x) and relu(-x)', () => {
+    const g = graphOf(ANTIRECTIFIER, 'anti');
+    const body = bodyOf(g, 'Antirectifier');
+    const byOp = (s: string) => body.nodes.filter((n) => sig(n) === s);
+    assert.equal(byOp('TensorOp:mean').length, 1);
+    assert.deepEqual(byOp('TensorOp:mean')[0].outputShape, [null, 1]);
+    assert.deepEqual(byOp('TensorOp:sum')[0].config, { op: 'sum', axis: -1, keepDims: true });
+    assert.equal(byOp('TensorOp:square').length, 1);
+    assert.equal(byOp('TensorOp:sqrt').length, 1);
+    assert.deepEqual(byOp('TensorOp:div')[0].outputShape, [null, 64], 'broadcast [64] / [1]');
+    assert.deepEqual(byOp('Subtract')[0].outputShape, [null, 64], 'broadcast x - mean');
+    assert.equal(byOp('Activation').length, 2);
+    assert.equal(byOp('Rescaling')[0].config.scale, -1);
+    const out = body.nodes.find((n) => n.id === body.outputs[0])!;
+    assert.equal(out.className, 'Concatenate');
+    assert.deepEqual(out.outputShape, [null, 128]);
+    assert.deepEqual(g.nodes[2].outputShape, [null, 128]);
+    assert.equal(g.nodes[3].className, 'Dense');
+    assert.equal(g.nodes[2].custom!.residual, false);
+  });
+
+  it('last-timestep layers: slice + squeeze with the time length from x.shape, gather of index T-1, unstack', () => {
+    const g = graphOf(LAST_STEP, 'seq');
+    const a = bodyOf(g, 'LastStep');
+    assert.deepEqual(a.nodes.map(sig), ['InputLayer', 'TensorOp:slice', 'TensorOp:squeeze']);
+    assert.deepEqual(a.nodes[1].config.begin, [0, 11, 0]);
+    assert.deepEqual(a.nodes[1].outputShape, [null, 1, 16]);
+    assert.deepEqual(a.nodes[2].outputShape, [null, 16]);
+    const b = bodyOf(graphOf(LAST_STEP, 'seq1'), 'LastByGather');
+    assert.deepEqual(b.nodes.map(sig), ['InputLayer', 'TensorOp:gather']);
+    assert.deepEqual([b.nodes[1].config.axis, b.nodes[1].config.index, b.nodes[1].config.keep], [1, 11, false]);
+    assert.deepEqual(b.nodes[1].outputShape, [null, 16]);
+    const c = bodyOf(graphOf(LAST_STEP, 'seq2'), 'LastByUnstack');
+    assert.deepEqual(c.nodes.map(sig), ['InputLayer', 'TensorOp:gather']);
+    assert.equal(c.nodes[1].config.index, 11);
+  });
+
+  it('residual custom block in tf.tidy: sub-layer, unit gain, division by a constant, the skip in the body', () => {
+    const g = graphOf(RESIDUAL, 'res');
+    const body = bodyOf(g, 'ScaledResidual');
+    assert.deepEqual(body.nodes.map(sig), ['InputLayer', 'Dense', 'Rescaling', 'Add']);
+    assert.ok(Math.abs((body.nodes[2].config.scale as number) - Math.SQRT1_2) < 1e-12);
+    assert.deepEqual(body.nodes[3].inputs, [body.inputs[0], body.nodes[2].id]);
+    assert.equal(g.nodes[2].custom!.residual, true);
+  });
+
+  it('an op still unknown keeps the layer opaque, with a note naming it', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+class Odd extends tf.layers.Layer {
+  call(x) { return tf.cumsum(tf.exp(x), 1); }
+}
+export const m = tf.sequential();
+m.add(tf.layers.dense({ units: 8, inputShape: [4] }));
+m.add(new Odd());
+`;
+    const r = parseSource('/virtual/odd.js', src, {});
+    const g = r.graphs.find((x) => x.name === 'm')!;
+    assert.equal(g.nodes[2].custom!.opaque, true);
+    const notes = [...(g.notes ?? []), ...r.notes].map((n) => n.message);
+    assert.ok(notes.some((m) => m.includes('Odd') && m.includes('cumsum')), notes.join('\n'));
+  });
+});
