@@ -26,6 +26,7 @@ import { Rng } from './rng';
 import { accumulate, addInto, align, copyData, like, makeVal, materialize, newData, newOutput, newOutput64, renormalize, scaleInPlace, scaleInto, storedRms, withData, type Val } from './values';
 import { meanFieldFactors, normalDraw, WeightStore } from './weights';
 import { initialize } from './initializers';
+import { tensorOpNode } from './tensorOps';
 
 export interface EngineContext {
   seed: number;
@@ -322,17 +323,27 @@ function center(x: Float32Array, out: Float32Array, rows: number, cols: number, 
 // ---------------------------------------------------------------------------------------------------------
 // shape conformance for merges
 
-/** Tile (or cut) v to rows x cols; returns the data and a function folding a gradient back. */
-function conform(ctx: EngineContext, v: Val, rows: number, cols: number, what: string): { data: Float32Array; fold: (d: Float32Array) => Float32Array } {
+/**
+ * Tile (or cut) v to rows x cols; returns the data and a function folding a gradient back. A single column
+ * (x - mean(x, -1, keepDims)) and a per-sample row ([B, d] against [B, S, d]) are broadcasts as tfjs does them;
+ * the gradient of a broadcast column sums over the real width (`realCols`) in the mean-field sense.
+ */
+function conform(ctx: EngineContext, v: Val, rows: number, cols: number, what: string, realCols = cols): { data: Float32Array; fold: (d: Float32Array) => Float32Array } {
   if (v.rows === rows && v.cols === cols) return { data: v.data, fold: (d) => d };
-  ctx.notes.add(`${what}: inputs of different simulated shapes (${v.rows}x${v.cols} vs ${rows}x${cols}) were broadcast by tiling.`);
+  const colB = v.cols === 1;
+  const per = v.rows < rows && v.seq === 1 && rows % v.rows === 0 ? rows / v.rows : 0;
+  if (!(colB || v.cols === cols) || !(per || v.rows === rows))
+    ctx.notes.add(`${what}: inputs of different simulated shapes (${v.rows}x${v.cols} vs ${rows}x${cols}) were broadcast by tiling.`);
+  const row = (r: number) => (v.rows === rows ? r : per ? Math.floor(r / per) : r % v.rows);
+  const colScale = colB && cols > 1 ? Math.max(1, realCols) / cols : 1;
   const out = newData(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = v.data[(r % v.rows) * v.cols + (c % v.cols)];
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = v.data[row(r) * v.cols + (c % v.cols)];
   return {
     data: out,
     fold: (d) => {
       const g = newData(v.rows * v.cols);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) g[(r % v.rows) * v.cols + (c % v.cols)] += d[r * cols + c];
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) g[row(r) * v.cols + (c % v.cols)] += d[r * cols + c];
+      if (colScale !== 1) scaleInPlace(g, colScale);
       return g;
     },
   };
@@ -349,7 +360,8 @@ function merge(ctx: EngineContext, kind: MergeKind, xs: Val[], what: string): { 
     rows = Math.max(rows, v.rows);
     cols = Math.max(cols, v.cols);
   }
-  const conf = xs.map((v) => conform(ctx, v, rows, cols, what));
+  const realCols = Math.max(...xs.map((v) => v.realWidth));
+  const conf = xs.map((v) => conform(ctx, v, rows, cols, what, realCols));
   const n = rows * cols;
   const y = makeVal(rows, cols, ref.seq, Math.max(...xs.map((v) => v.realWidth)), 0);
   if (kind === 'multiply') {
@@ -1366,6 +1378,10 @@ export class GraphRunner {
       }
       case 'InputLayer':
         return identity(x);
+      case 'TensorOp': {
+        const inShape = node.inputs.length ? this.byId(node.inputs[0])?.outputShape : undefined;
+        return tensorOpNode(ctx, cfg, ins, key, what, inShape, node.outputShape);
+      }
       default:
         break;
     }
@@ -1384,7 +1400,8 @@ export class GraphRunner {
       const outs = sub.forward(given);
       let out = outs[0] ?? x;
       let res: { out: Val; back: Backward } | undefined;
-      if (info.residual) {
+      // The skip is added when the traced body does not already hold it (an Add): x + F(x) counted once.
+      if (info.residual && !info.body.nodes.some((n) => n.className === 'Add')) {
         if (out.cols === x.cols && out.rows === x.rows) {
           res = merge(ctx, 'add', [x, out], node.name);
           out = res.out;
