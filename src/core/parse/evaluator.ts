@@ -45,7 +45,7 @@ import {
   arrayRoom,
   setRequireMain,
 } from './builtins';
-import { TfApi } from './tfjsApi';
+import { TfApi, UnknownTensorMethod } from './tfjsApi';
 import { knownPackage } from './packages';
 import { resolveImport, isTfjsModule } from './modules';
 
@@ -1808,6 +1808,10 @@ export class Evaluator {
     if (fn instanceof BuiltinVal) return fn.fn(thisVal, args, node);
     if (fn instanceof TfRef) return this.tf.call(fn.path, args, node, thisVal);
     // An unknown function (a library, the DOM, a promise of run-time data) may call the callbacks it gets.
+    if (fn instanceof UnknownTensorMethod) {
+      const r = this.tf.unknownMethod(fn, node);
+      if (r !== undefined) return r;
+    }
     this.escape(args);
     if (fn instanceof OpaqueVal) return new OpaqueVal(`${fn.label}(…)`);
     if (fn instanceof UnknownVal) return new UnknownVal(`${fn.label}(…)`);

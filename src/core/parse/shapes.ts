@@ -302,6 +302,14 @@ function tensorOpShape(config: Config, ins: (Shape | undefined)[]): Shape | unde
     return x?.slice();
   }
   if (op === 'div') return ins.every((s) => s !== undefined) ? broadcastAll(ins as Shape[]) : undefined;
+  if (op === 'stack') {
+    if (!x || ins.some((s) => !s || s.length !== x.length)) return undefined;
+    const a = isNum(config.axis) ? normAxis(config.axis, x.length + 1) : undefined;
+    if (a === undefined) return undefined;
+    const out = x.slice();
+    out.splice(a, 0, ins.length);
+    return out;
+  }
   if (!x) return undefined;
   switch (op) {
     case 'exp':

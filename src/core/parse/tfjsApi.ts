@@ -107,6 +107,7 @@ const TENSOR_OPS = new Set([
   'logSoftmax',
   'erf',
   'reciprocal',
+  'norm',
 ]);
 /** Element-wise unary ops simulated with their real function (TensorOp nodes). */
 const UNARY_OPS = new Set(['exp', 'log', 'sqrt', 'rsqrt', 'square', 'abs', 'reciprocal']);
@@ -121,6 +122,13 @@ export class TensorShapeVal extends ArrayVal {
     readonly of: TensorVal,
   ) {
     super(items);
+  }
+}
+
+/** A tensor method the tracing does not know (`x.cumsum`): calling it in a call() body makes the layer opaque. */
+export class UnknownTensorMethod extends UnknownVal {
+  constructor(readonly method: string) {
+    super(`a tensor's ${method}`);
   }
 }
 
@@ -739,7 +747,7 @@ export class TfApi {
       default:
         if (TENSOR_OPS.has(key) || TENSOR_METHODS.has(key))
           return b(key, (_t, args, node) => this.tensorOp(key, args, node, t));
-        return new UnknownVal(`a tensor's ${key}`);
+        return new UnknownTensorMethod(key);
     }
   }
 
@@ -750,6 +758,12 @@ export class TfApi {
     if (key === 'shape')
       return w.spec.shape ? new ArrayVal(w.spec.shape.slice()) : new UnknownVal('a weight shape');
     return undefined;
+  }
+
+  /** A call of an unknown tensor method (`x.cumsum(1)`): in a call() body, the layer is opaque. */
+  unknownMethod(m: UnknownTensorMethod, node: TS.Node | undefined): Value | undefined {
+    if (!this.ev.body) return undefined;
+    return this.opaqueTensor(`tensor method ${m.method}()`, node);
   }
 
   private opaqueTensor(reason: string, node: TS.Node | undefined): Value {
@@ -767,6 +781,7 @@ export class TfApi {
   tensorOp(op: string, args: Value[], node: TS.Node | undefined, receiver: TensorVal | undefined): Value {
     const ev = this.ev;
     const operands: Value[] = receiver ? [receiver, ...args] : args.slice();
+    const stackAxis = op === 'stack' ? (args[1] === undefined ? 0 : args[1]) : undefined;
     if (op === 'concat' || op === 'addN' || op === 'stack') {
       const list = receiver
         ? [receiver, ...(args[0] instanceof ArrayVal ? args[0].items : [args[0]])]
@@ -809,6 +824,8 @@ export class TfApi {
     }
     if (op === 'neg' && tensors.length === 1)
       return this.opNode('Rescaling', { scale: -1, offset: 0 }, tensors, node);
+    if (op === 'stack' && tensors.length === operands.length && typeof stackAxis === 'number' && stackAxis !== 0)
+      return this.opNode('TensorOp', { op: 'stack', axis: stackAxis }, tensors, node);
     const traced = this.tracedOp(op, operands, tensors, node);
     if (traced !== undefined) return traced;
     if (
@@ -943,6 +960,21 @@ export class TfApi {
       if (e === 0.5) return t({ op: 'sqrt' });
       if (e === -1) return t({ op: 'reciprocal' });
       if (e === -0.5) return t({ op: 'rsqrt' });
+      return undefined;
+    }
+    if (op === 'maximum' && operands.length === 2 && operands[1] === 0)
+      return this.opNode('Activation', { activation: 'relu' }, [x], node);
+    if (op === 'norm' && tensors.length === 1) {
+      // norm(x, ord, axis, keepDims): the euclidean norm as sqrt(sum(square)), ord 1 as sum(abs).
+      const ord = operands[1];
+      const axis = intList(operands[2]);
+      if (!axis || axis.length !== 1) return undefined;
+      const red = { axis: axis[0], keepDims: operands[3] === true };
+      if (ord === undefined || ord === 'euclidean' || ord === 2) {
+        const sq = t({ op: 'square' });
+        return this.opNode('TensorOp', { op: 'sqrt' }, [this.opNode('TensorOp', { op: 'sum', ...red }, [sq], node)], node);
+      }
+      if (ord === 1) return this.opNode('TensorOp', { op: 'sum', ...red }, [t({ op: 'abs' })], node);
       return undefined;
     }
     if (op === 'div' && tensors.length === 2 && operands.length === 2 && operands[1] === tensors[1])

@@ -443,6 +443,40 @@ export function tensorOpNode(ctx: OpContext, cfg: Config, ins: Val[], key: strin
       if (pick.length === 0) pick.push(Math.max(0, sim - 1));
       return select(x, overSeq, pick, overSeq ? x.realWidth : size);
     }
+    case 'stack': {
+      // [B, d] tensors stacked along axis 1: a sequence of k positions per sample.
+      const a = norm(isNum(cfg.axis) ? cfg.axis : 0, rank + 1);
+      if (a !== 1 || rank !== 2 || ins.some((v) => v.seq !== 1 || v.cols !== x.cols || v.rows !== x.rows)) {
+        ctx.notes.add(`${what}: stack along axis ${a} simulated as its first input.`);
+        return { out: x, back: (dy) => [dy] };
+      }
+      let parts = ins;
+      if (parts.length > ctx.seqLen) {
+        ctx.notes.add(`${what}: stack of ${parts.length} tensors simulated on the last ${ctx.seqLen}.`);
+        parts = parts.slice(parts.length - ctx.seqLen);
+      }
+      const k = parts.length;
+      const skip = ins.length - k;
+      const B = x.rows;
+      const C = x.cols;
+      const base = Math.max(...parts.map((v) => v.logScale));
+      const y = new Float64Array(B * k * C);
+      parts.forEach((v, j) => {
+        const f = Math.exp(v.logScale - base);
+        for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) y[(b * k + j) * C + c] = v.data[b * C + c] * f;
+      });
+      return {
+        out: store64(y, base, B * k, C, k, x.realWidth),
+        back: (dy) =>
+          ins.map((v, i) => {
+            const j = i - skip;
+            if (j < 0) return undefined;
+            const g = new Float64Array(B * C);
+            for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) g[b * C + c] = dy.data[(b * k + j) * C + c];
+            return store64Like(v, g, dy.logScale);
+          }),
+      };
+    }
     case 'transpose': {
       const perm = Array.isArray(cfg.perm) ? cfg.perm : undefined;
       if (rank === 3 && x.seq > 1 && perm && perm[0] === 0 && perm[1] === 2 && perm[2] === 1)

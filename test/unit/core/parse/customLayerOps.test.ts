@@ -36,6 +36,14 @@ describe('parse/customLayer: tensor ops in call()', () => {
     assert.ok(!g.notes?.some((n) => /could not be followed/.test(n.message)), JSON.stringify(g.notes));
   });
 
+  it('VAE sampling with a literal shape [batch, dim] read from zMean.shape: dim known, the batch from the input', () => {
+    const src = VAE.replace('tf.randomNormal(zMean.shape)', 'tf.randomNormal([zMean.shape[0], zMean.shape[1]], 0, 1)');
+    const body = bodyOf(graphOf(src, 'encoder'), 'ZLayer');
+    const draw = body.nodes.find((n) => n.config.op === 'randomNormal')!;
+    assert.deepEqual(draw.config.shape, [null, 8]);
+    assert.deepEqual(draw.outputShape, [null, 8]);
+  });
+
   it('Antirectifier: x - mean, l2-normalisation (sum of squares, sqrt, division), concat of relu(x) and relu(-x)', () => {
     const g = graphOf(ANTIRECTIFIER, 'anti');
     const body = bodyOf(g, 'Antirectifier');
@@ -80,6 +88,47 @@ describe('parse/customLayer: tensor ops in call()', () => {
     assert.ok(Math.abs((body.nodes[2].config.scale as number) - Math.SQRT1_2) < 1e-12);
     assert.deepEqual(body.nodes[3].inputs, [body.inputs[0], body.nodes[2].id]);
     assert.equal(g.nodes[2].custom!.residual, true);
+  });
+
+  it('norm over an axis as sqrt(sum(square)), maximum(x, 0) as relu, stack along axis 1', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+class Unit extends tf.layers.Layer {
+  call(x) { return tf.maximum(x.div(tf.norm(x, 'euclidean', -1, true)), 0); }
+}
+class Pair extends tf.layers.Layer {
+  call(x) { return tf.stack([x, tf.exp(x)], 1); }
+}
+export const m = tf.sequential();
+m.add(tf.layers.dense({ units: 8, inputShape: [4] }));
+m.add(new Unit());
+m.add(new Pair());
+`;
+    const g = graphOf(src, 'm');
+    const unit = bodyOf(g, 'Unit');
+    assert.deepEqual(unit.nodes.map(sig), ['InputLayer', 'TensorOp:square', 'TensorOp:sum', 'TensorOp:sqrt', 'TensorOp:div', 'Activation']);
+    assert.equal(unit.nodes[5].config.activation, 'relu');
+    const pair = bodyOf(g, 'Pair');
+    assert.deepEqual(pair.nodes.map(sig), ['InputLayer', 'TensorOp:exp', 'TensorOp:stack']);
+    assert.deepEqual(pair.nodes[2].outputShape, [null, 2, 8]);
+    assert.deepEqual(g.nodes[3].outputShape, [null, 2, 8]);
+  });
+
+  it('an unknown tensor method keeps the layer opaque, with a note naming it', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+class Odd2 extends tf.layers.Layer {
+  call(x) { return x.cumsum(1).exp(); }
+}
+export const m = tf.sequential();
+m.add(tf.layers.dense({ units: 8, inputShape: [4] }));
+m.add(new Odd2());
+`;
+    const r = parseSource('/virtual/odd2.js', src, {});
+    const g = r.graphs.find((x) => x.name === 'm')!;
+    assert.equal(g.nodes[2].custom!.opaque, true);
+    const notes = [...(g.notes ?? []), ...r.notes].map((n) => n.message);
+    assert.ok(notes.some((m) => m.includes('Odd2') && m.includes('cumsum')), notes.join('\n'));
   });
 
   it('an op still unknown keeps the layer opaque, with a note naming it', () => {

@@ -81,6 +81,15 @@ describe('simulate/tensorOps: backward = central finite differences', () => {
     checkGrad({ op: 'squeeze', axis: [2] }, [{ rows: 12, cols: 1, seq: 4 }], [x.slice(0, 12)], [null, 4, 1], [null, 4]);
   });
 
+  it('stack of [B, d] tensors along axis 1 (also at different scales)', () => {
+    checkGrad({ op: 'stack', axis: 1 }, [L, { ...L, logScale: 5 }, L], [Float64Array.from(randn(30, 1)), Float64Array.from(randn(30, 2), (v) => v * Math.exp(5)), Float64Array.from(randn(30, 3))], [null, 5], [null, 3, 5]);
+    const ctx = opCtx();
+    const a = makeVal(2, 2, 1, 2, 0, Float32Array.from([1, 2, 3, 4]));
+    const b = makeVal(2, 2, 1, 2, 0, Float32Array.from([5, 6, 7, 8]));
+    const y = tensorOpNode(ctx, { op: 'stack', axis: 1 }, [a, b], 'k', 's', [null, 2], [null, 2, 2]).out;
+    assert.deepEqual([y.rows, y.cols, y.seq, ...trueVals(y)], [4, 2, 2, 1, 2, 5, 6, 3, 4, 7, 8]);
+  });
+
   it('layouts: a gather of the last step keeps the last token; transpose swaps positions and features', () => {
     const ctx = opCtx();
     const x = makeVal(6, 2, 3, 2, 0, Float32Array.from({ length: 12 }, (_, i) => i));
