@@ -824,10 +824,13 @@ export class TfApi {
     }
     if (op === 'neg' && tensors.length === 1)
       return this.opNode('Rescaling', { scale: -1, offset: 0 }, tensors, node);
-    if (op === 'stack' && tensors.length === operands.length && typeof stackAxis === 'number' && stackAxis !== 0)
-      return this.opNode('TensorOp', { op: 'stack', axis: stackAxis }, tensors, node);
-    const traced = this.tracedOp(op, operands, tensors, node);
-    if (traced !== undefined) return traced;
+    // TensorOp nodes only in custom layers' call() (tfjs ops do not apply to symbolic tensors of models).
+    if (ev.body) {
+      if (op === 'stack' && tensors.length === operands.length && typeof stackAxis === 'number' && stackAxis !== 0)
+        return this.opNode('TensorOp', { op: 'stack', axis: stackAxis }, tensors, node);
+      const traced = this.tracedOp(op, operands, tensors, node);
+      if (traced !== undefined) return traced;
+    }
     if (
       (op === 'matMul' || op === 'dot') &&
       tensors.length === 2 &&
