@@ -965,6 +965,19 @@ export class TfApi {
       if (e === -0.5) return t({ op: 'rsqrt' });
       return undefined;
     }
+    if (op === 'moments' && tensors.length === 1) {
+      // {mean, variance} over one axis: mean(x), mean(square(x - mean(x))).
+      const axis = intList(operands[1]);
+      if (!axis || axis.length !== 1) return undefined;
+      const keepDims = operands[2] === true;
+      const m1 = t({ op: 'mean', axis: axis[0], keepDims: true });
+      const centred = this.opNode('Subtract', {}, [x, m1], node);
+      const sq = this.opNode('TensorOp', { op: 'square' }, [centred], node);
+      const o = new ObjectVal();
+      o.props.set('mean', keepDims ? m1 : t({ op: 'mean', axis: axis[0], keepDims: false }));
+      o.props.set('variance', this.opNode('TensorOp', { op: 'mean', axis: axis[0], keepDims }, [sq], node));
+      return o;
+    }
     if (op === 'maximum' && operands.length === 2 && operands[1] === 0)
       return this.opNode('Activation', { activation: 'relu' }, [x], node);
     if (op === 'norm' && tensors.length === 1) {

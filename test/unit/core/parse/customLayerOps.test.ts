@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { parseSource } from '../../../../src/core/parse/source';
 import type { LayerGraph, LayerNode } from '../../../../src/core/graph/types';
 import { assertTopological } from './sourceHelpers';
-import { ANTIRECTIFIER, LAST_STEP, RESIDUAL, VAE, graphOf } from './customLayerSnippets';
+import { ANTIRECTIFIER, LAST_STEP, LAYER_NORM, RESIDUAL, VAE, graphOf } from './customLayerSnippets';
 
 function bodyOf(g: LayerGraph, userClass: string): LayerGraph {
   const n = g.nodes.find((x) => x.custom?.userClass === userClass);
@@ -112,6 +112,15 @@ m.add(new Pair());
     assert.deepEqual(pair.nodes.map(sig), ['InputLayer', 'TensorOp:exp', 'TensorOp:stack']);
     assert.deepEqual(pair.nodes[2].outputShape, [null, 2, 8]);
     assert.deepEqual(g.nodes[3].outputShape, [null, 2, 8]);
+  });
+
+  it('a hand-written LayerNorm: tf.moments as mean and mean of squared deviations, rsqrt(variance + eps)', () => {
+    const body = bodyOf(graphOf(LAYER_NORM, 'normed'), 'MyNorm');
+    assert.deepEqual(body.nodes.map(sig).sort(), ['InputLayer', 'TensorOp:mean', 'Subtract', 'TensorOp:square', 'TensorOp:mean', 'Subtract', 'Rescaling', 'TensorOp:rsqrt', 'Multiply'].sort());
+    const out = body.nodes.find((n) => n.id === body.outputs[0])!;
+    assert.equal(out.className, 'Multiply', 'the unit gain and zero bias are the identity at init');
+    assert.deepEqual(out.outputShape, [null, 48]);
+    assert.equal(body.nodes.find((n) => n.className === 'Rescaling')!.config.offset, 1e-6);
   });
 
   it('an unknown tensor method keeps the layer opaque, with a note naming it', () => {

@@ -108,3 +108,23 @@ export function graphOf(text: string, name: string): LayerGraph {
   assert.ok(g, `no model ${name}: ${r.graphs.map((x) => x.name).join(', ')}`);
   return g;
 }
+
+export const LAYER_NORM = `
+import * as tf from '@tensorflow/tfjs';
+class MyNorm extends tf.layers.Layer {
+  build(s) {
+    this.gamma = this.addWeight('gamma', [s[s.length - 1]], 'float32', tf.initializers.ones());
+    this.beta = this.addWeight('beta', [s[s.length - 1]], 'float32', tf.initializers.zeros());
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      const { mean, variance } = tf.moments(inputs, -1, true);
+      const y = tf.sub(inputs, mean).mul(tf.rsqrt(tf.add(variance, 1e-6)));
+      return y.mul(this.gamma.read()).add(this.beta.read());
+    });
+  }
+}
+export const normed = tf.sequential();
+normed.add(tf.layers.dense({ units: 48, inputShape: [16] }));
+normed.add(new MyNorm());
+`;

@@ -8,7 +8,7 @@ import { simulate } from '../../../../src/core/simulate/simulate';
 import { tensorOpNode, type OpContext } from '../../../../src/core/simulate/tensorOps';
 import { makeVal, type Val } from '../../../../src/core/simulate/values';
 import { WeightStore } from '../../../../src/core/simulate/weights';
-import { ANTIRECTIFIER, LAST_STEP, RESIDUAL, VAE, graphOf } from '../parse/customLayerSnippets';
+import { ANTIRECTIFIER, LAST_STEP, LAYER_NORM, RESIDUAL, VAE, graphOf } from '../parse/customLayerSnippets';
 import { assertClose, dot, fdGrad, randn } from '../kernels/helpers';
 import { GraphBuilder } from './builders';
 
@@ -246,6 +246,29 @@ describe('simulate/tensorOps: custom layers traced from call()', function () {
     assertClose(trueVals(gLogVar!), Float64Array.from(g.data, (v, i) => v * 0.5 * Math.exp(logVar[i] / 2) * eps[i]), 1e-4, 0, 'dz/dlogVar');
   });
 
+  it('hand-written LayerNorm (tf.moments, rsqrt): (x - mean) / sqrt(var + 1e-6) as a float64 computation (1e-5), at a true scale of e^40 too', () => {
+    const body = bodyOf(graphOf(LAYER_NORM, 'normed'), 'MyNorm');
+    const B = 32;
+    const d = 48;
+    const x = Float64Array.from(randn(B * d, 41, 2));
+    const ref = new Float64Array(B * d);
+    for (let r = 0; r < B; r++) {
+      const row = Array.from(x.subarray(r * d, (r + 1) * d), (v) => Math.fround(v));
+      const m = row.reduce((a, b) => a + b, 0) / d;
+      const v = row.reduce((a, b) => a + (b - m) ** 2, 0) / d;
+      row.forEach((e, i) => (ref[r * d + i] = (e - m) / Math.sqrt(v + 1e-6)));
+    }
+    const { out, ctx } = runBody(body, [{ data: x, rows: B, cols: d }]);
+    assertClose(trueVals(out), ref, 1e-5, 0, 'layer norm');
+    assert.equal(ctx.notes.size, 0, [...ctx.notes].join('; '));
+    // a huge input (true scale e^40): eps is negligible, the output is still unit-scale
+    const ctx2 = engineCtx();
+    const runner = new GraphRunner(body, ctx2, 'c/');
+    const big = makeVal(B, d, 1, d, 40, Float32Array.from(x));
+    const [o2] = runner.forward(new Map([[body.inputs[0], big]]));
+    assertClose(trueVals(o2), ref, 1e-4, 0, 'layer norm at e^40');
+  });
+
   it('last-timestep layers keep the last token of each sample (slice + squeeze, gather, unstack)', () => {
     const B = 3;
     const S = 12;
@@ -273,6 +296,7 @@ describe('simulate/tensorOps: custom layers traced from call()', function () {
         [LAST_STEP, 'seq'],
         [LAST_STEP, 'seq2'],
         [RESIDUAL, 'res'],
+        [LAYER_NORM, 'normed'],
       ]) {
         const g = graphOf(src, name);
         const r = simulate(g, { backend, width: 64, batch: 32 });
