@@ -1032,6 +1032,32 @@ export class TfApi {
       if (!begin || !size) return undefined;
       return t({ op, begin, size });
     }
+    if (op === 'split' && tensors.length === 1) {
+      // split(x, n | sizes, axis): one slice per part (needs the input's shape).
+      const sh = this.shapeOf(x);
+      const axisV = operands[2] === undefined ? 0 : operands[2];
+      if (!sh || typeof axisV !== 'number') return undefined;
+      const a = axisV < 0 ? axisV + sh.length : axisV;
+      const dim = sh[a];
+      if (a <= 0 || a >= sh.length || typeof dim !== 'number') return undefined;
+      const spec = operands[1];
+      let sizes: number[] | undefined;
+      if (typeof spec === 'number' && spec > 0 && dim % spec === 0) sizes = Array<number>(spec).fill(dim / spec);
+      else if (spec instanceof ArrayVal) sizes = intList(spec);
+      if (!sizes || sizes.length > MAX_UNSTACK) return undefined;
+      const neg = sizes.indexOf(-1);
+      if (neg >= 0) sizes[neg] = dim - sizes.reduce((acc, z, i) => (i === neg ? acc : acc + z), 0);
+      if (sizes.some((z) => z < 0) || sizes.reduce((acc, z) => acc + z, 0) !== dim) return undefined;
+      let at = 0;
+      const parts: Value[] = [];
+      for (const z of sizes) {
+        const begin = sh.map((_, i) => (i === a ? at : 0));
+        const size = sh.map((_, i) => (i === a ? z : -1));
+        parts.push(t({ op: 'slice', begin, size }));
+        at += z;
+      }
+      return new ArrayVal(parts);
+    }
     if (op === 'unstack' && tensors.length === 1) {
       const axis = operands[1] === undefined ? 0 : operands[1];
       if (typeof axis !== 'number') return undefined;

@@ -123,6 +123,27 @@ m.add(new Pair());
     assert.equal(body.nodes.find((n) => n.className === 'Rescaling')!.config.offset, 1e-6);
   });
 
+  it('a gated linear unit: split into halves along the features, a * sigmoid(b)', () => {
+    const src = `
+import * as tf from '@tensorflow/tfjs';
+class Glu extends tf.layers.Layer {
+  computeOutputShape(s) { return [s[0], s[1] / 2]; }
+  call(x) {
+    const [a, b] = tf.split(x, 2, -1);
+    return a.mul(tf.sigmoid(b));
+  }
+}
+export const m = tf.sequential();
+m.add(tf.layers.dense({ units: 16, inputShape: [4] }));
+m.add(new Glu());
+`;
+    const body = bodyOf(graphOf(src, 'm'), 'Glu');
+    assert.deepEqual(body.nodes.map(sig), ['InputLayer', 'TensorOp:slice', 'TensorOp:slice', 'Activation', 'Multiply']);
+    assert.deepEqual([body.nodes[1].config.begin, body.nodes[1].config.size], [[0, 0], [-1, 8]]);
+    assert.deepEqual([body.nodes[2].config.begin, body.nodes[2].config.size], [[0, 8], [-1, 8]]);
+    assert.deepEqual(body.nodes[4].outputShape, [null, 8]);
+  });
+
   it('an unknown tensor method keeps the layer opaque, with a note naming it', () => {
     const src = `
 import * as tf from '@tensorflow/tfjs';

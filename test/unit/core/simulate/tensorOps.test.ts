@@ -76,6 +76,8 @@ describe('simulate/tensorOps: backward = central finite differences', () => {
     checkGrad({ op: 'slice', begin: [0, 1, 0], size: [-1, 2, -1] }, [seqL], [x], [null, 4, 5]);
     checkGrad({ op: 'slice', begin: [0, 0, 2], size: [-1, -1, 3] }, [seqL], [x], [null, 4, 5]);
     checkGrad({ op: 'gather', axis: -1, index: 3, keep: true }, [seqL], [x], [null, 4, 5]);
+    // capped features (10 real, 5 simulated): the second half is a proportional subset of the simulated units
+    checkGrad({ op: 'slice', begin: [0, 5], size: [-1, 5] }, [{ rows: 12, cols: 5, seq: 1, real: 10 }], [x], [null, 10]);
     checkGrad({ op: 'transpose', perm: [0, 2, 1] }, [seqL], [x], [null, 4, 5], [null, 5, 4]);
     checkGrad({ op: 'expandDims', axis: -1 }, [L], [x.slice(0, 30)], [null, 5], [null, 5, 1]);
     checkGrad({ op: 'squeeze', axis: [2] }, [{ rows: 12, cols: 1, seq: 4 }], [x.slice(0, 12)], [null, 4, 1], [null, 4]);
