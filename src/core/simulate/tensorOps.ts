@@ -327,6 +327,20 @@ function simIndex(i: number, real: number, sim: number): number {
   return Math.min(sim - 1, Math.floor((i * sim) / real));
 }
 
+/**
+ * [B, S, 1] laid out as B*S rows of one unit -> [B, S] (the positions become the features): the same storage
+ * read as B rows of S units, for a reduction or a selection that drops the feature axis of a sequence.
+ */
+function positionsAsFeatures(r: { out: Val; back: Back }, realSeq: number): { out: Val; back: Back } {
+  const o = r.out;
+  const S = o.seq;
+  const B = o.rows / S;
+  return {
+    out: makeVal(B, S, 1, realSeq, o.logScale, o.data),
+    back: (dy) => r.back(makeVal(o.rows, 1, S, o.realWidth, dy.logScale, dy.data)),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // the node
 
@@ -380,7 +394,9 @@ export function tensorOpNode(ctx: OpContext, cfg: Config, ins: Val[], key: strin
       if (a === rank - 1) {
         if (x.cols < x.realWidth && (op === 'max' || op === 'min'))
           ctx.notes.add(`${what}: ${op} over ${x.cols} simulated of ${x.realWidth} features.`);
-        return reduce(op, x, false, x.realWidth);
+        const r = reduce(op, x, false, x.realWidth);
+        if (cfg.keepDims !== true && rank === 3 && x.seq > 1) return positionsAsFeatures(r, isNum(inShape?.[1]) ? (inShape[1] as number) : x.seq);
+        return r;
       }
       if (a === 1 && rank === 3 && x.seq > 1) {
         const real = isNum(inShape?.[1]) ? (inShape[1] as number) : x.seq;
@@ -441,7 +457,10 @@ export function tensorOpNode(ctx: OpContext, cfg: Config, ins: Val[], key: strin
         if (overSeq) ctx.notes.add(`${what}: ${op} of positions ${begin}..${begin + size - 1} of ${real}, simulated on ${sim} positions.`);
       }
       if (pick.length === 0) pick.push(Math.max(0, sim - 1));
-      return select(x, overSeq, pick, overSeq ? x.realWidth : size);
+      const r = select(x, overSeq, pick, overSeq ? x.realWidth : size);
+      if (op === 'gather' && cfg.keep !== true && overFeat && rank === 3 && x.seq > 1 && pick.length === 1)
+        return positionsAsFeatures(r, isNum(inShape?.[1]) ? (inShape[1] as number) : x.seq);
+      return r;
     }
     case 'stack': {
       // [B, d] tensors stacked along axis 1: a sequence of k positions per sample.

@@ -92,6 +92,17 @@ describe('simulate/tensorOps: backward = central finite differences', () => {
     assert.deepEqual([y.rows, y.cols, y.seq, ...trueVals(y)], [4, 2, 2, 1, 2, 5, 6, 3, 4, 7, 8]);
   });
 
+  it('a reduction or gather dropping the features of a sequence lays its positions out as features ([B, S, d] -> [B, S])', () => {
+    const seqL = { rows: 12, cols: 5, seq: 4 };
+    const x = Float64Array.from(randn(60, 8));
+    checkGrad({ op: 'sum', axis: -1, keepDims: false }, [seqL], [x], [null, 4, 5], [null, 4]);
+    checkGrad({ op: 'gather', axis: 2, index: 1, keep: false }, [seqL], [x], [null, 4, 5], [null, 4]);
+    const ctx = opCtx();
+    const v = makeVal(12, 5, 4, 5, 0, Float32Array.from(x));
+    const r = tensorOpNode(ctx, { op: 'sum', axis: -1, keepDims: false }, [v], 'k', 's', [null, 4, 5], [null, 4]).out;
+    assert.deepEqual([r.rows, r.cols, r.seq, r.realWidth], [3, 4, 1, 4]);
+  });
+
   it('layouts: a gather of the last step keeps the last token; transpose swaps positions and features', () => {
     const ctx = opCtx();
     const x = makeVal(6, 2, 3, 2, 0, Float32Array.from({ length: 12 }, (_, i) => i));
