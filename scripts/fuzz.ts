@@ -49,6 +49,11 @@ const replayIdx = process.argv.indexOf('--replay');
 
 const corpus = loadCorpus(root);
 
+/** What a case file says about the case (beside its files): how it was made and how it is run. */
+function caseMeta(c: FuzzCase) {
+  return { kinds: c.kinds, origin: c.origin, mode: c.mode, root: c.root, sim: c.sim, files: c.files.map((f) => f.path) };
+}
+
 const keepIdx = process.argv.indexOf('--keep');
 if (keepIdx >= 0) {
   // --keep DIR NAME "what broke, where it was fixed": the crasher becomes a regression fixture of the unit tests
@@ -59,15 +64,7 @@ if (keepIdx >= 0) {
   }
   const { c } = readCaseDir(dir);
   const target = path.join(root, 'test', 'fixtures', 'fuzz', name);
-  writeCaseDir(target, c, 'case.json', {
-    found,
-    kinds: c.kinds,
-    origin: c.origin,
-    mode: c.mode,
-    root: c.root,
-    sim: c.sim,
-    files: c.files.map((f) => f.path),
-  });
+  writeCaseDir(target, c, 'case.json', { found, ...caseMeta(c) });
   console.log(`kept as ${path.relative(root, target)}`);
   process.exit(0);
 }
@@ -113,12 +110,7 @@ function writeCrasher(c: FuzzCase, r: CaseResult): string {
     replay: `npm run fuzz -- --replay-dir ${path.relative(root, dir)}`,
     seed,
     index: c.index,
-    kinds: c.kinds,
-    origin: c.origin,
-    mode: c.mode,
-    root: c.root,
-    sim: c.sim,
-    files: c.files.map((f) => f.path),
+    ...caseMeta(c),
     failures: r.failures,
   });
   return dir;

@@ -1,29 +1,13 @@
-/** The fuzzer's seeded generator (mulberry32): same seed, same inputs. Each case derives its own stream. */
-export class FuzzRng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
+/**
+ * The fuzzer's draws on the simulator's one seeded generator (src/core/simulate/rng.ts): same seed, same
+ * inputs. Each case derives its own stream, so one case can be replayed alone.
+ */
+import { Rng } from '../../src/core/simulate/rng';
 
-  /** Case `index` of a run with `seed`: independent of every other case, so one case can be replayed alone. */
+export class FuzzRng extends Rng {
+  /** Case `index` of a run with `seed`: independent of every other case. */
   static forCase(seed: number, index: number): FuzzRng {
-    let h = (seed ^ 0x9e3779b9) >>> 0;
-    h = Math.imul(h ^ (index + 0x632be5ab), 0x85ebca6b) >>> 0;
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-    return new FuzzRng((h ^ (h >>> 16)) >>> 0);
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** Integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
+    return new FuzzRng(Rng.derive(seed, `fuzz case ${index}`).nextU32());
   }
 
   /** Integer in [lo, hi]. */

@@ -12,6 +12,7 @@ import {
   ObjectVal,
   TfRef,
   UnknownVal,
+  truthy,
   type Env,
   type Value,
 } from './values';
@@ -762,22 +763,16 @@ export function installGlobals(ev: Evaluator, env: Env): void {
   );
   env.declare('parseInt', parseIntFn, false);
   env.declare('parseFloat', parseFloatFn, false);
-  env.declare(
-    'isNaN',
-    b('isNaN', (_t, args) => {
-      const n = num(args[0]);
-      return n instanceof UnknownVal ? n : Number.isNaN(n);
-    }),
-    false,
-  );
-  env.declare(
-    'isFinite',
-    b('isFinite', (_t, args) => {
-      const n = num(args[0]);
-      return n instanceof UnknownVal ? n : Number.isFinite(n);
-    }),
-    false,
-  );
+  for (const [name, test] of [['isNaN', Number.isNaN], ['isFinite', Number.isFinite]] as const) {
+    env.declare(
+      name,
+      b(name, (_t, args) => {
+        const n = num(args[0]);
+        return n instanceof UnknownVal ? n : test(n);
+      }),
+      false,
+    );
+  }
   env.declare(
     'String',
     b('String', (_t, args) => {
@@ -790,18 +785,7 @@ export function installGlobals(ev: Evaluator, env: Env): void {
   );
   env.declare(
     'Boolean',
-    b('Boolean', (_t, args) => {
-      const v = args[0];
-      if (v instanceof UnknownVal) return v;
-      return !(
-        v === undefined ||
-        v === null ||
-        v === false ||
-        v === 0 ||
-        v === '' ||
-        (typeof v === 'number' && Number.isNaN(v))
-      );
-    }),
+    b('Boolean', (_t, args) => truthy(args[0]) ?? args[0]),
     false,
   );
 

@@ -28,6 +28,7 @@ import {
   UnknownVal,
   WeightVal,
   asModel,
+  truthy,
   type ModuleInfo,
   type Value,
 } from './values';
@@ -295,6 +296,30 @@ export class Evaluator {
       node,
     );
     return n;
+  }
+
+  /**
+   * The condition of a for/while loop, checked before each iteration. A condition that is not known statically
+   * holds for an assumed number of iterations from the first time it is unknown (one assumption note); loops
+   * nested inside such a loop then run once. `done()` when the loop ends.
+   */
+  private loopCondition(part: 'bound' | 'condition', expr: TS.Expression): { holds(iter: number): boolean; done(): void } {
+    let assumedUntil = -1;
+    return {
+      holds: (iter) => {
+        const c = this.ev(expr);
+        const t = truthy(c);
+        if (t !== undefined) return t;
+        if (assumedUntil < 0) {
+          assumedUntil = iter + this.assumedCount(`The ${part} of loop \`${this.snippet(expr, 50)}\``, c, expr);
+          this.assumedDepth++;
+        }
+        return iter < assumedUntil;
+      },
+      done: () => {
+        if (assumedUntil >= 0) this.assumedDepth--;
+      },
+    };
   }
 
   unknownOf(node: TS.Node): UnknownVal {
@@ -1075,27 +1100,10 @@ export class Evaluator {
           } else this.ev(s.initializer);
         }
         let iter = 0;
-        let assumedUntil = -1;
+        const cond = s.condition && this.loopCondition('bound', s.condition);
         try {
           for (;;) {
-            if (s.condition) {
-              const c = this.ev(s.condition);
-              const t = truthy(c);
-              if (t === false) break;
-              if (t === undefined) {
-                if (assumedUntil < 0) {
-                  assumedUntil =
-                    iter +
-                    this.assumedCount(
-                      `The bound of loop \`${this.snippet(s.condition, 50)}\``,
-                      c,
-                      s.condition,
-                    );
-                  this.assumedDepth++;
-                }
-                if (iter >= assumedUntil) break;
-              }
-            }
+            if (cond && !cond.holds(iter)) break;
             if (!this.loopAllowed(iter, s)) break;
             iter++;
             const r = this.loopBody(s.statement, label);
@@ -1114,7 +1122,7 @@ export class Evaluator {
             if (s.incrementor) this.ev(s.incrementor);
           }
         } finally {
-          if (assumedUntil >= 0) this.assumedDepth--;
+          cond?.done();
         }
         return undefined;
       });
@@ -1126,27 +1134,10 @@ export class Evaluator {
   private execWhile(s: TS.WhileStatement | TS.DoStatement, isDo: boolean, label?: string): Completion {
     return this.withLoopScope(() => {
       let iter = 0;
-      let assumedUntil = -1;
+      const cond = this.loopCondition('condition', s.expression);
       try {
         for (;;) {
-          if (!isDo || iter > 0) {
-            const c = this.ev(s.expression);
-            const t = truthy(c);
-            if (t === false) break;
-            if (t === undefined) {
-              if (assumedUntil < 0) {
-                assumedUntil =
-                  iter +
-                  this.assumedCount(
-                    `The condition of loop \`${this.snippet(s.expression, 50)}\``,
-                    c,
-                    s.expression,
-                  );
-                this.assumedDepth++;
-              }
-              if (iter >= assumedUntil) break;
-            }
-          }
+          if ((!isDo || iter > 0) && !cond.holds(iter)) break;
           if (!this.loopAllowed(iter, s)) break;
           iter++;
           const r = this.loopBody(s.statement, label);
@@ -1154,7 +1145,7 @@ export class Evaluator {
           if (r) return r;
         }
       } finally {
-        if (assumedUntil >= 0) this.assumedDepth--;
+        cond.done();
       }
       return undefined;
     });
@@ -2553,21 +2544,6 @@ const COMPOUND = {
     return COMPOUND_MAP.get(op);
   },
 };
-
-/** true / false, or undefined when the value is unknown. */
-export function truthy(v: Value): boolean | undefined {
-  if (v instanceof UnknownVal) return undefined;
-  if (
-    v === undefined ||
-    v === null ||
-    v === false ||
-    v === 0 ||
-    v === '' ||
-    (typeof v === 'number' && Number.isNaN(v))
-  )
-    return false;
-  return true;
-}
 
 export function strictEquals(a: Value, b: Value): boolean | undefined {
   if (a instanceof UnknownVal || b instanceof UnknownVal) return undefined;

@@ -2,6 +2,7 @@
  * Output shapes where they are easy to infer from the resolved config and the input shapes (batch dim null).
  * Undefined whenever unsure: a wrong shape is worse than none.
  */
+import { isUnaryOp } from '../graph/tensorOps';
 import type { Config, ConfigValue } from '../graph/types';
 
 export type Shape = (number | null)[];
@@ -294,7 +295,7 @@ function normAxis(axis: number, rank: number): number | undefined {
 
 /** Shapes of the traced tensor ops of custom layers (tfjsApi.ts tracedOp / randomOp). */
 function tensorOpShape(config: Config, ins: (Shape | undefined)[]): Shape | undefined {
-  const op = config.op;
+  const op = String(config.op);
   const x = ins[0];
   if (op === 'randomNormal' || op === 'randomUniform') {
     const sh = config.shape;
@@ -311,15 +312,8 @@ function tensorOpShape(config: Config, ins: (Shape | undefined)[]): Shape | unde
     return out;
   }
   if (!x) return undefined;
+  if (isUnaryOp(op)) return x.slice();
   switch (op) {
-    case 'exp':
-    case 'log':
-    case 'sqrt':
-    case 'rsqrt':
-    case 'square':
-    case 'abs':
-    case 'reciprocal':
-      return x.slice();
     case 'mean':
     case 'sum':
     case 'max':

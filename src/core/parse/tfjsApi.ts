@@ -3,6 +3,7 @@
  * factories, `layer.apply`, `model.add`, initializers, custom-layer bases, and tensor ops inside a custom
  * layer's call() (traced into an inner graph). Layer classes and defaults come from graph/catalog.ts.
  */
+import { isReduceOp, isUnaryOp } from '../graph/tensorOps';
 import type * as TS from 'typescript';
 import type { Config, ConfigValue } from '../graph/types';
 import { classNameForFactory, resolveConfig } from '../graph/catalog';
@@ -109,9 +110,6 @@ const TENSOR_OPS = new Set([
   'reciprocal',
   'norm',
 ]);
-/** Element-wise unary ops simulated with their real function (TensorOp nodes). */
-const UNARY_OPS = new Set(['exp', 'log', 'sqrt', 'rsqrt', 'square', 'abs', 'reciprocal']);
-const REDUCE_OPS = new Set(['mean', 'sum', 'max', 'min']);
 /** Most tensors tf.unstack may return (one node each). */
 const MAX_UNSTACK = 256;
 
@@ -955,7 +953,7 @@ export class TfApi {
       }
     }
     if (operands[0] !== x) return undefined;
-    if (UNARY_OPS.has(op) && operands.length === 1) return t({ op });
+    if (isUnaryOp(op) && operands.length === 1) return t({ op });
     if (op === 'pow' && operands.length === 2 && typeof operands[1] === 'number') {
       const e = operands[1];
       if (e === 1) return x;
@@ -995,7 +993,7 @@ export class TfApi {
     }
     if (op === 'div' && tensors.length === 2 && operands.length === 2 && operands[1] === tensors[1])
       return t({ op: 'div' }, tensors);
-    if (REDUCE_OPS.has(op) && tensors.length === 1) {
+    if (isReduceOp(op) && tensors.length === 1) {
       const axis = intList(operands[1]);
       if (!axis || axis.length !== 1) return undefined;
       return t({ op, axis: axis[0], keepDims: operands[2] === true });

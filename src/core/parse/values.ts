@@ -328,3 +328,18 @@ export function asModel(v: Value): ModelVal | undefined {
   if (v instanceof ObjectVal && v.native instanceof ModelVal) return v.native;
   return undefined;
 }
+
+/** true / false, or undefined when the value is unknown. */
+export function truthy(v: Value): boolean | undefined {
+  if (v instanceof UnknownVal) return undefined;
+  if (
+    v === undefined ||
+    v === null ||
+    v === false ||
+    v === 0 ||
+    v === '' ||
+    (typeof v === 'number' && Number.isNaN(v))
+  )
+    return false;
+  return true;
+}

@@ -1,7 +1,7 @@
 /** bn-plain-stack: deep plain BatchNorm stacks without residual paths (Yang et al. 2019). */
 import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
-import { disableCommentEdit, replaceFactory } from './fixes';
+import { disableModelFix, replaceFactory } from './fixes';
 import { coverSpan, fmt, fmtPow, indexGraph, label, relatedFor } from './util';
 import type { LayerNode } from '../graph/types';
 
@@ -31,7 +31,7 @@ export const bnPlainStack: Rule = {
       if (ctx.source && !ctx.isJson) {
         const edits = replaceFactory(bns, ctx.source, 'batchNormalization', 'layerNormalization');
         if (edits) fixes.push({ title: 'Use layerNormalization instead of batchNormalization in this stack', edits, isPreferred: true, whatIf: 'insert-layernorm' });
-        fixes.push({ title: `Disable ${this.id} for this model`, edits: [disableCommentEdit(ctx.source, span.start.line, this.id)] });
+        fixes.push(disableModelFix(ctx.source, span.start.line, this.id));
       }
       findings.push({
         ruleId: this.id,

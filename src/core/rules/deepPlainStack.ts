@@ -1,7 +1,7 @@
 /** deep-plain-stack: a long run of weighted layers with no normalization and no residual path. */
 import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
-import { disableCommentEdit, insertLayerAfter } from './fixes';
+import { disableModelFix, insertLayerAfter } from './fixes';
 import { coverSpan, fmt, fmtLog10, indexGraph, label, layerEnergyFactor, relatedFor } from './util';
 import type { LayerNode } from '../graph/types';
 
@@ -51,7 +51,7 @@ export const deepPlainStack: Rule = {
       }
       const span = coverSpan(nodes, ctx.graph.span);
       if (ctx.source && !ctx.isJson) {
-        fixes.push({ title: `Disable ${this.id} for this model`, edits: [disableCommentEdit(ctx.source, span.start.line, this.id)] });
+        fixes.push(disableModelFix(ctx.source, span.start.line, this.id));
       }
       const data: Finding['data'] = { runLength: n, threshold: min, whatIf: `${whatIf},pre-ln-residual` };
       if (product !== undefined) data.energyFactor = product;

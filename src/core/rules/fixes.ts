@@ -6,7 +6,7 @@
  */
 import type { LayerGraph, LayerNode, Span } from '../graph/types';
 import type { SkipBlock } from '../graph/structure';
-import type { TextEdit } from './types';
+import type { Fix, TextEdit } from './types';
 import type { SourceText } from './sourceText';
 
 // ------------------------------------------------------------------------------------------------
@@ -352,6 +352,11 @@ export function disableCommentEdit(source: SourceText, line: number, ruleId: str
   const indent = source.indentOf(line);
   const at = { line, character: 0 };
   return { span: { file: source.path, start: at, end: at }, newText: `${indent}// stability-lens-disable-next-line ${ruleId}${source.eol}` };
+}
+
+/** The fix every rule offers: the disable comment for `ruleId` above the model's first line. */
+export function disableModelFix(source: SourceText, line: number, ruleId: string): Fix {
+  return { title: `Disable ${ruleId} for this model`, edits: [disableCommentEdit(source, line, ruleId)] };
 }
 
 // ------------------------------------------------------------------------------------------------

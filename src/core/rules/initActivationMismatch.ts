@@ -6,7 +6,7 @@ import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
 import type { LayerNode } from '../graph/types';
 import { initializerOf, isReluFamily, isSaturating, varianceScalingForm } from '../graph/catalog';
-import { disableCommentEdit, setInitializer } from './fixes';
+import { disableModelFix, setInitializer } from './fixes';
 import { affectedChains, coverSpan, effectiveActivation, effectiveWeightScale, fmt, fmtPow, indexGraph, initName, label, relatedFor } from './util';
 
 export const initActivationMismatch: Rule = {
@@ -63,7 +63,7 @@ export const initActivationMismatch: Rule = {
             if (kind === 'relu') fix.whatIf = 'he-uniform';
             fixes.push(fix);
           }
-          fixes.push({ title: `Disable ${this.id} for this model`, edits: [disableCommentEdit(ctx.source, span.start.line, this.id)] });
+          fixes.push(disableModelFix(ctx.source, span.start.line, this.id));
         }
         findings.push({
           ruleId: this.id,

@@ -1,7 +1,7 @@
 /** post-ln-deep: many Post-LN residual blocks (normalization after the add): warm-up needed (Xiong et al. 2020). */
 import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
-import { disableCommentEdit, preLnEdits } from './fixes';
+import { disableModelFix, preLnEdits } from './fixes';
 import { coverSpan, fmt, indexGraph, label, relatedFor } from './util';
 import type { LayerNode } from '../graph/types';
 
@@ -32,7 +32,7 @@ export const postLnDeep: Rule = {
     if (ctx.source && !ctx.isJson) {
       const edits = preLnEdits(ctx.graph, blocks, ctx.source, true);
       if (edits) fixes.push({ title: 'Convert to Pre-LN residual blocks (normalize the branch input, keep one final normalization)', edits, isPreferred: true, whatIf: 'pre-ln-residual' });
-      fixes.push({ title: `Disable ${this.id} for this model`, edits: [disableCommentEdit(ctx.source, span.start.line, this.id)] });
+      fixes.push(disableModelFix(ctx.source, span.start.line, this.id));
     }
     return [
       {

@@ -6,7 +6,7 @@
 import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
 import { TRUNCATED_NORMAL_VARIANCE, initializerOf, isReluFamily, isUncorrectedTruncatedNormal } from '../graph/catalog';
-import { disableCommentEdit, setInitializer } from './fixes';
+import { disableModelFix, setInitializer } from './fixes';
 import { affectedChains, coverSpan, effectiveActivation, fmtPow, indexGraph, initName, label, relatedFor } from './util';
 
 export const truncatedNormalVariance: Rule = {
@@ -35,7 +35,7 @@ export const truncatedNormalVariance: Rule = {
       if (ctx.source && !ctx.isJson) {
         const edits = setInitializer(chain, ctx.source, 'heUniform');
         if (edits) fixes.push({ title: `Use kernelInitializer 'heUniform' (exact variance) in these ${n} layers`, edits, isPreferred: true, whatIf: 'he-uniform' });
-        fixes.push({ title: `Disable ${this.id} for this model`, edits: [disableCommentEdit(ctx.source, span.start.line, this.id)] });
+        fixes.push(disableModelFix(ctx.source, span.start.line, this.id));
       }
       findings.push({
         ruleId: this.id,

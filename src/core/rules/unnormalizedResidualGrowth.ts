@@ -1,7 +1,7 @@
 /** unnormalized-residual-growth: residual adds with no normalization anywhere: variance grows exponentially. */
 import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
-import { disableCommentEdit, preLnEdits } from './fixes';
+import { disableModelFix, preLnEdits } from './fixes';
 import { coverSpan, fmt, fmtPow, indexGraph, label, layerEnergyFactor, relatedFor } from './util';
 import type { LayerNode } from '../graph/types';
 
@@ -35,7 +35,7 @@ export const unnormalizedResidualGrowth: Rule = {
     if (ctx.source && !ctx.isJson) {
       const edits = preLnEdits(ctx.graph, blocks, ctx.source, false);
       if (edits) fixes.push({ title: 'Normalize each residual branch input (Pre-LN blocks)', edits, isPreferred: true, whatIf: 'pre-ln-residual' });
-      fixes.push({ title: `Disable ${this.id} for this model`, edits: [disableCommentEdit(ctx.source, span.start.line, this.id)] });
+      fixes.push(disableModelFix(ctx.source, span.start.line, this.id));
     }
     const data: Finding['data'] = { blocks: n, threshold: min, whatIf: 'pre-ln-residual,residual-scaling' };
     if (gain !== undefined) {

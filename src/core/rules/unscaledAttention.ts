@@ -1,7 +1,7 @@
 /** unscaled-attention: q·k scores go into the softmax without the 1/sqrt(d_k) of scaled dot-product attention. */
 import type { Rule, RuleContext } from './rule';
 import type { Finding, Fix } from './types';
-import { disableCommentEdit, insertLayerAfter } from './fixes';
+import { disableModelFix, insertLayerAfter } from './fixes';
 import { coverSpan, fmt, label, relatedFor } from './util';
 import { unscaledAttention } from '../graph/attention';
 
@@ -34,7 +34,7 @@ export const unscaledAttentionRule: Rule = {
         (node) => `{ scale: 1 / Math.sqrt(${found.find((a) => a.dot === node)?.keyDim ?? d}) }`,
       );
       if (edits) fixes.push({ title: 'Scale the attention scores by 1/sqrt(d_k) (tf.layers.rescaling)', edits: edits.edits, isPreferred: true, whatIf: 'scale-attention' });
-      fixes.push({ title: `Disable ${this.id} for this model`, edits: [disableCommentEdit(ctx.source, span.start.line, this.id)] });
+      fixes.push(disableModelFix(ctx.source, span.start.line, this.id));
     }
     return [
       {

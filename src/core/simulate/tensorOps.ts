@@ -6,6 +6,7 @@
  * layout cannot represent is simulated as the identity with a note. Plain TypeScript on the run's storage
  * (newData), so both kernel backends run the same code.
  */
+import { isUnaryOp, type ReduceOp, type UnaryOp } from '../graph/tensorOps';
 import type { Config, ConfigValue } from '../graph/types';
 import { Rng } from './rng';
 import { like, makeVal, newData, renormalize, type Val } from './values';
@@ -41,8 +42,6 @@ const store64Like = (v: Val, vals: Float64Array, base: number) => store64(vals, 
 
 // ---------------------------------------------------------------------------------------------------------
 // element-wise functions
-
-export type UnaryOp = 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'square' | 'abs' | 'reciprocal';
 
 /** y = f(x) on true values x = data * e^L; backward dx = f'(x) dy. */
 export function unary(ctx: OpContext, op: UnaryOp, x: Val, what: string): { out: Val; back: Back } {
@@ -224,10 +223,8 @@ export function divide(ctx: OpContext, a: Val, b: Val, what: string): { out: Val
 // ---------------------------------------------------------------------------------------------------------
 // reductions and selections
 
-type Reduce = 'mean' | 'sum' | 'max' | 'min';
-
 /** Reduce over the feature axis (per row) or the sequence axis (per sample, per feature). */
-function reduce(op: Reduce, x: Val, overSeq: boolean, realCount: number): { out: Val; back: Back } {
+function reduce(op: ReduceOp, x: Val, overSeq: boolean, realCount: number): { out: Val; back: Back } {
   const B = overSeq ? x.rows / x.seq : x.rows;
   const S = overSeq ? x.seq : x.cols;
   const C = overSeq ? x.cols : 1;
@@ -351,15 +348,8 @@ export function tensorOpNode(ctx: OpContext, cfg: Config, ins: Val[], key: strin
   const rank = inShape?.length ?? (x.seq > 1 ? 3 : 2);
   const norm = (a: number, r = rank) => (a < 0 ? a + r : a);
   const lastOut = outShape?.[outShape.length - 1];
+  if (isUnaryOp(op)) return unary(ctx, op, x, what);
   switch (op) {
-    case 'exp':
-    case 'log':
-    case 'sqrt':
-    case 'rsqrt':
-    case 'square':
-    case 'abs':
-    case 'reciprocal':
-      return unary(ctx, op, x, what);
     case 'div':
       return ins.length >= 2 ? divide(ctx, ins[0], ins[1], what) : identity(x);
     case 'randomNormal':
