@@ -22,7 +22,7 @@ export function matmulWorkBytes(): usize {
 
 /** Work bytes needed by layerNormBackward for `cols` columns (f32 partial and f64 total parameter gradients). */
 export function layerNormBackwardWorkBytes(cols: i32): usize {
-  return <usize>cols * 24 + 160;
+  return (<usize>MAX_BLOCK_ROWS << 4) + <usize>cols * 24 + 64;
 }
 
 /** Zeroes `bytes` bytes at p (bulk memory: far faster than a typed-array fill on the shared buffer). */
@@ -242,72 +242,6 @@ const GRAD_BLOCK = 16;
   store<f64>(tmp, s2, 8);
 }
 
-/**
- * Pass 2 for row r (dx = rstd * (dy * gamma - m1 - xhat * m2)), fused with pass 1 of the next row (software
- * pipelining: the next row's loads from memory overlap this row's arithmetic). Sums go to tmp like bwdPass1.
- */
-@inline function bwdPass2Fused(
-  dyp: usize,
-  xp: usize,
-  dxp: usize,
-  gamma: usize,
-  cols: i32,
-  m: f32,
-  rs: f32,
-  m1: f32,
-  m2: f32,
-  ndy: usize,
-  nx: usize,
-  pg: usize,
-  pb: usize,
-  nm: f32,
-  nrs: f32,
-  tmp: usize,
-): void {
-  const mv = f32x4.splat(m);
-  const rv = f32x4.splat(rs);
-  const m1v = f32x4.splat(m1);
-  const m2v = f32x4.splat(m2);
-  const nmv = f32x4.splat(nm);
-  const nrv = f32x4.splat(nrs);
-  let s1 = f32x4.splat(0);
-  let s2 = s1;
-  let c = 0;
-  for (; c + 4 <= cols; c += 4) {
-    const o = <usize>c << 2;
-    const gm = v128.load(gamma + o);
-    // next row, pass 1
-    const d = v128.load(ndy + o);
-    const h = f32x4.mul(f32x4.sub(v128.load(nx + o), nmv), nrv);
-    v128.store(pg + o, f32x4.add(v128.load(pg + o), f32x4.mul(d, h)));
-    v128.store(pb + o, f32x4.add(v128.load(pb + o), d));
-    const g = f32x4.mul(d, gm);
-    s1 = f32x4.add(s1, g);
-    s2 = f32x4.add(s2, f32x4.mul(g, h));
-    // this row, pass 2
-    const h0 = f32x4.mul(f32x4.sub(v128.load(xp + o), mv), rv);
-    const g0 = f32x4.mul(v128.load(dyp + o), gm);
-    v128.store(dxp + o, f32x4.mul(rv, f32x4.sub(f32x4.sub(g0, m1v), f32x4.mul(h0, m2v))));
-  }
-  let t1 = hsum(s1);
-  let t2 = hsum(s2);
-  for (; c < cols; c++) {
-    const o = <usize>c << 2;
-    const gm = load<f32>(gamma + o);
-    const d = load<f32>(ndy + o);
-    const h = (load<f32>(nx + o) - nm) * nrs;
-    store<f32>(pg + o, load<f32>(pg + o) + d * h);
-    store<f32>(pb + o, load<f32>(pb + o) + d);
-    const g = d * gm;
-    t1 += <f64>g;
-    t2 += <f64>g * <f64>h;
-    const h0 = (load<f32>(xp + o) - m) * rs;
-    store<f32>(dxp + o, rs * (load<f32>(dyp + o) * gm - m1 - h0 * m2));
-  }
-  store<f64>(tmp, t1);
-  store<f64>(tmp, t2, 8);
-}
-
 @inline function bwdPass2(dyp: usize, xp: usize, dxp: usize, gamma: usize, cols: i32, m: f32, rs: f32, m1: f32, m2: f32): void {
   const mv = f32x4.splat(m);
   const rv = f32x4.splat(rs);
@@ -328,70 +262,18 @@ const GRAD_BLOCK = 16;
 }
 
 /**
- * Pass 1 for two rows at once (at dyp/xp and one row further): the parameter-gradient partials pg, pb are read
- * and written once for both (added row after row, as one row at a time would) and gamma is loaded once. Row
- * sums to tmp[0..1] (first row) and tmp[2..3] (second row), f64.
+ * Rows are processed in blocks of blockRows(cols) rows (about BLOCK_BYTES of x and dy): pass 1 streams the
+ * block's rows from memory (light arithmetic, so the loads run at memory speed), then pass 2 reads them again
+ * from cache and writes dx. Measured at [4096,768], [1024,1024] and [256,64] against a software-pipelined
+ * loop (pass 2 of row r fused with pass 1 of row r+1) and two-rows-per-step variants: 1.3x, 1.3x and 2.4x faster
+ * (interleaved runs in one process). Block sums go to tmp (two f64 per row).
  */
-@inline function bwdPass1x2(dyp: usize, xp: usize, rowBytes: usize, gamma: usize, pg: usize, pb: usize, cols: i32, m0: f32, rs0: f32, m1: f32, rs1: f32, tmp: usize): void {
-  const mv0 = f32x4.splat(m0);
-  const rv0 = f32x4.splat(rs0);
-  const mv1 = f32x4.splat(m1);
-  const rv1 = f32x4.splat(rs1);
-  let s10 = f32x4.splat(0);
-  let s20 = s10;
-  let s11 = s10;
-  let s21 = s10;
-  const dyq = dyp + rowBytes;
-  const xq = xp + rowBytes;
-  let c = 0;
-  for (; c + 4 <= cols; c += 4) {
-    const o = <usize>c << 2;
-    const gm = v128.load(gamma + o);
-    const d0 = v128.load(dyp + o);
-    const h0 = f32x4.mul(f32x4.sub(v128.load(xp + o), mv0), rv0);
-    const d1 = v128.load(dyq + o);
-    const h1 = f32x4.mul(f32x4.sub(v128.load(xq + o), mv1), rv1);
-    v128.store(pg + o, f32x4.add(f32x4.add(v128.load(pg + o), f32x4.mul(d0, h0)), f32x4.mul(d1, h1)));
-    v128.store(pb + o, f32x4.add(f32x4.add(v128.load(pb + o), d0), d1));
-    const g0 = f32x4.mul(d0, gm);
-    const g1 = f32x4.mul(d1, gm);
-    s10 = f32x4.add(s10, g0);
-    s20 = f32x4.add(s20, f32x4.mul(g0, h0));
-    s11 = f32x4.add(s11, g1);
-    s21 = f32x4.add(s21, f32x4.mul(g1, h1));
-  }
-  let t10 = hsum(s10);
-  let t20 = hsum(s20);
-  let t11 = hsum(s11);
-  let t21 = hsum(s21);
-  for (; c < cols; c++) {
-    const o = <usize>c << 2;
-    const gm = load<f32>(gamma + o);
-    const d0 = load<f32>(dyp + o);
-    const h0 = (load<f32>(xp + o) - m0) * rs0;
-    const d1 = load<f32>(dyq + o);
-    const h1 = (load<f32>(xq + o) - m1) * rs1;
-    store<f32>(pg + o, load<f32>(pg + o) + d0 * h0 + d1 * h1);
-    store<f32>(pb + o, load<f32>(pb + o) + d0 + d1);
-    const g0 = d0 * gm;
-    const g1 = d1 * gm;
-    t10 += <f64>g0;
-    t20 += <f64>g0 * <f64>h0;
-    t11 += <f64>g1;
-    t21 += <f64>g1 * <f64>h1;
-  }
-  store<f64>(tmp, t10);
-  store<f64>(tmp, t20, 8);
-  store<f64>(tmp, t11, 16);
-  store<f64>(tmp, t21, 24);
-}
+const BLOCK_BYTES = 2 << 20;
+const MAX_BLOCK_ROWS = 512;
 
-/**
- * Rows of at least WIDE_ROW columns: the software-pipelined loop would keep eight row-long streams live (more
- * than L1 holds at 1024 columns); two rows per step, pass 1 of both and then pass 2 of each, reuse the rows
- * from L1 instead.
- */
-const WIDE_ROW = 1024;
+@inline function blockRows(cols: i32): i32 {
+  return <i32>min(<usize>MAX_BLOCK_ROWS, max(<usize>2, <usize>BLOCK_BYTES / (<usize>max(cols, 1) << 3)));
+}
 
 function flushGrads(pg: usize, pb: usize, tg: usize, tb: usize, cols: i32, colsPad: i32): void {
   // tg += f64(pg), tb += f64(pb): four columns at a time (exact promotions, the same f64 adds per column).
@@ -416,7 +298,8 @@ function flushGrads(pg: usize, pb: usize, tg: usize, tb: usize, cols: i32, colsP
 }
 
 /**
- * work: layerNormBackwardWorkBytes(cols) bytes, 16-byte aligned. dx may equal dy.
+ * work: layerNormBackwardWorkBytes(cols) bytes, 16-byte aligned. dx may equal dy (pass 2 reads each dy value
+ * before it writes the dx value at the same place; pass 1 of a block finishes before its pass 2 starts).
  */
 export function layerNormBackward(
   dy: usize,
@@ -432,83 +315,37 @@ export function layerNormBackward(
   work: usize,
 ): void {
   const rowBytes = <usize>cols << 2;
-  // work layout: tmp 32 B | pg f32[colsPad] | pb f32[colsPad] | tg f64[cols] | tb f64[cols]
+  const rb = blockRows(cols);
+  // work layout: tmp f64[2 * MAX_BLOCK_ROWS] | pg f32[colsPad] | pb f32[colsPad] | tg f64[cols] | tb f64[cols]
   const colsPad = (cols + 3) & ~3;
   const tmp = work;
-  const pg = work + 32;
+  const pg = work + (<usize>MAX_BLOCK_ROWS << 4);
   const pb = pg + (<usize>colsPad << 2);
   const tg = pb + (<usize>colsPad << 2);
   const tb = tg + (<usize>cols << 3);
   memory.fill(pg, 0, <usize>colsPad << 3);
   memory.fill(tg, 0, <usize>cols << 4);
   const invN = 1.0 / <f64>cols;
-  if (cols >= WIDE_ROW) {
-    let pend = 0;
-    for (let r = 0; r < rows; r += 2) {
-      const off = <usize>r * rowBytes;
-      if (pend >= GRAD_BLOCK) {
+  let pending = 0;
+  for (let r0 = 0; r0 < rows; r0 += rb) {
+    const r1 = min(rows, r0 + rb);
+    for (let r = r0; r < r1; r++) {
+      if (pending == GRAD_BLOCK) {
         flushGrads(pg, pb, tg, tb, cols, colsPad);
-        pend = 0;
+        pending = 0;
       }
-      const m = load<f32>(mean + (<usize>r << 2));
-      const rs = load<f32>(rstd + (<usize>r << 2));
-      if (r + 1 < rows) {
-        const mn = load<f32>(mean + (<usize>(r + 1) << 2));
-        const rsn = load<f32>(rstd + (<usize>(r + 1) << 2));
-        bwdPass1x2(dy + off, x + off, rowBytes, gamma, pg, pb, cols, m, rs, mn, rsn, tmp);
-        pend += 2;
-        // dx may alias dy: both rows' dy are read by pass 1 before pass 2 overwrites them.
-        bwdPass2(dy + off, x + off, dx + off, gamma, cols, m, rs, <f32>(load<f64>(tmp) * invN), <f32>(load<f64>(tmp, 8) * invN));
-        const o2 = off + rowBytes;
-        bwdPass2(dy + o2, x + o2, dx + o2, gamma, cols, mn, rsn, <f32>(load<f64>(tmp, 16) * invN), <f32>(load<f64>(tmp, 24) * invN));
-      } else {
-        bwdPass1(dy + off, x + off, gamma, pg, pb, cols, m, rs, tmp);
-        pend++;
-        bwdPass2(dy + off, x + off, dx + off, gamma, cols, m, rs, <f32>(load<f64>(tmp) * invN), <f32>(load<f64>(tmp, 8) * invN));
-      }
-    }
-    flushGrads(pg, pb, tg, tb, cols, colsPad);
-    for (let k = 0; k < cols; k++) {
-      store<f32>(dgamma + (<usize>k << 2), <f32>load<f64>(tg + (<usize>k << 3)));
-      store<f32>(dbeta + (<usize>k << 2), <f32>load<f64>(tb + (<usize>k << 3)));
-    }
-    return;
-  }
-  if (rows > 0) bwdPass1(dy, x, gamma, pg, pb, cols, load<f32>(mean), load<f32>(rstd), tmp);
-  let pending = 1;
-  for (let r = 0; r < rows; r++) {
-    const off = <usize>r * rowBytes;
-    const m = load<f32>(mean + (<usize>r << 2));
-    const rs = load<f32>(rstd + (<usize>r << 2));
-    const m1 = <f32>(load<f64>(tmp) * invN);
-    const m2 = <f32>(load<f64>(tmp, 8) * invN);
-    if (pending == GRAD_BLOCK) {
-      flushGrads(pg, pb, tg, tb, cols, colsPad);
-      pending = 0;
-    }
-    if (r + 1 < rows) {
-      // dx may alias dy: row r of dx is written while row r+1 of dy is read: disjoint.
-      bwdPass2Fused(
-        dy + off,
-        x + off,
-        dx + off,
-        gamma,
-        cols,
-        m,
-        rs,
-        m1,
-        m2,
-        dy + off + rowBytes,
-        x + off + rowBytes,
-        pg,
-        pb,
-        load<f32>(mean + (<usize>(r + 1) << 2)),
-        load<f32>(rstd + (<usize>(r + 1) << 2)),
-        tmp,
-      );
+      const off = <usize>r * rowBytes;
+      const ri = <usize>r << 2;
+      bwdPass1(dy + off, x + off, gamma, pg, pb, cols, load<f32>(mean + ri), load<f32>(rstd + ri), tmp + (<usize>(r - r0) << 4));
       pending++;
-    } else {
-      bwdPass2(dy + off, x + off, dx + off, gamma, cols, m, rs, m1, m2);
+    }
+    for (let r = r0; r < r1; r++) {
+      const off = <usize>r * rowBytes;
+      const ri = <usize>r << 2;
+      const t = tmp + (<usize>(r - r0) << 4);
+      const m1 = <f32>(load<f64>(t) * invN);
+      const m2 = <f32>(load<f64>(t, 8) * invN);
+      bwdPass2(dy + off, x + off, dx + off, gamma, cols, load<f32>(mean + ri), load<f32>(rstd + ri), m1, m2);
     }
   }
   flushGrads(pg, pb, tg, tb, cols, colsPad);
