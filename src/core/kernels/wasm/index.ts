@@ -285,7 +285,9 @@ class WasmBackend implements WasmKernelBackend {
 
   isView(a: Float32Array): boolean {
     const b = a.buffer;
-    return b === this.heapF32().buffer || this.buffers.has(b);
+    // Every buffer a view was made on is in `buffers` (alloc goes through heapF32); the memory.buffer getter
+    // (about 30 ns) is only consulted for arrays that are not views, which are copied anyway.
+    return b === this.whole.buffer || this.buffers.has(b) || b === this.heapF32().buffer;
   }
 
   stats(): { memoryBytes: number; allocatedBytes: number; blocks: number } {
@@ -388,7 +390,7 @@ class WasmBackend implements WasmKernelBackend {
     this.arg(y, OUT);
     this.arg(mu, mean ? OUT : 0);
     this.arg(rs, rstd ? OUT : 0);
-    const work = this.place(16);
+    const work = this.place(48);
     const q = this.ptr;
     this.ex.layerNormForward(q[0], q[1], q[2], q[3], q[4], q[5], rows, cols, p.epsilon, work);
     this.finish();

@@ -232,6 +232,35 @@ describe('kernels/wasm', function () {
       }
     });
 
+    it('short rows go through two at a time: the float64 fallback per row of a pair, odd row counts, in place', () => {
+      // Rows of at most 64 columns take the two-rows-at-a-time path; a pair mixes ordinary and out-of-range rows,
+      // and the fifth row is the odd one out (rows after the last pair).
+      const cols = 40;
+      const rows = 5;
+      const scales = [1, 1e25, 3e37, 1, 1e-25];
+      const x = randn(rows * cols, 11, 1);
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < cols; c++) x[r * cols + c] = x[r * cols + c] * scales[r] + scales[r];
+      const g = randn(cols, 12);
+      const b = randn(cols, 13);
+      const ref = lnRef64(x, g, b, rows, cols, 0);
+      const mean = new Float32Array(rows);
+      const rstd = new Float32Array(rows);
+      const y = w.layerNormForward(x, g, b, { rows, cols, epsilon: 0 }, undefined, mean, rstd);
+      assertWithin(y, ref.y, (i) => 1e-4 * (1 + Math.abs(ref.y[i])), 'y');
+      assertWithin(mean, ref.mean, (i) => 1e-5 * Math.abs(ref.mean[i]), 'mean');
+      assertWithin(rstd, ref.rstd, (i) => 1e-5 * ref.rstd[i], 'rstd');
+      const g64 = randn(64, 14);
+      const b64 = randn(64, 15);
+      for (const n of [3, 5, 7]) {
+        const xs = randn(n * 64, n, 2);
+        const want = lnRef64(xs, g64, b64, n, 64, 1e-3).y;
+        const inPlace = xs.slice();
+        w.layerNormForward(inPlace, g64, b64, { rows: n, cols: 64, epsilon: 1e-3 }, inPlace);
+        assertWithin(inPlace, want, (i) => 2e-5 * (1 + Math.abs(want[i])), `${n} rows in place`);
+      }
+    });
+
     it('agrees with the TypeScript kernel on a [512, 768] batch', () => {
       const rows = 512;
       const cols = 768;
