@@ -308,11 +308,22 @@ async function main(): Promise<void> {
     await session.release();
   }
 
+  // The copy bandwidth of this shared machine swings by up to a third between measurements a few seconds apart;
+  // each row is judged against the copy measured just before it, and its fraction of the run's best copy is shown
+  // as well (the strictest reading).
+  const copyGBps = Math.max(...copies);
   console.log('\nLayerNorm (GB/s of bytes read + written; fraction of copy bandwidth)');
   console.log(
     table(
-      layerNorm.map((r) => [r.shape.join('x'), r.direction, r.impl, r.GBps, pct(r.fractionOfCopy)]),
-      ['shape', 'direction', 'impl', 'GB/s', 'of nearby copy'],
+      layerNorm.map((r) => [
+        r.shape.join('x'),
+        r.direction,
+        r.impl,
+        r.GBps,
+        pct(r.fractionOfCopy),
+        pct(r.GBps / copyGBps),
+      ]),
+      ['shape', 'direction', 'impl', 'GB/s', 'of nearby copy', 'of best copy'],
     ),
   );
   console.log('\nmatmul [1024 x d] . [d x d] (GFLOP/s)');
@@ -328,14 +339,14 @@ async function main(): Promise<void> {
   const targets = {
     layerNormAtLeast60PctOfCopy: wasmLn.every((r) => r.fractionOfCopy >= 0.6),
     layerNormMinFractionOfCopy: Math.min(...wasmLn.map((r) => r.fractionOfCopy)),
+    layerNormMinFractionOfBestCopy: Math.min(...wasmLn.map((r) => r.GBps / copyGBps)),
     matmulAtLeast20GFLOPs: wasmMm.every((r) => r.GFLOPs >= 20),
     matmulMinGFLOPs: Math.min(...wasmMm.map((r) => r.GFLOPs)),
   };
   console.log(
-    `\ntargets: LayerNorm >= 60% of copy: ${targets.layerNormAtLeast60PctOfCopy} (min ${(100 * targets.layerNormMinFractionOfCopy).toFixed(0)}%); matmul >= 20 GFLOP/s: ${targets.matmulAtLeast20GFLOPs} (min ${targets.matmulMinGFLOPs.toFixed(1)})`,
+    `\ntargets: LayerNorm >= 60% of copy: ${targets.layerNormAtLeast60PctOfCopy} (min ${(100 * targets.layerNormMinFractionOfCopy).toFixed(0)}% of the nearby copy, ${(100 * targets.layerNormMinFractionOfBestCopy).toFixed(0)}% of the best); matmul >= 20 GFLOP/s: ${targets.matmulAtLeast20GFLOPs} (min ${targets.matmulMinGFLOPs.toFixed(1)})`,
   );
 
-  const copyGBps = Math.max(...copies);
   console.log(
     `copy bandwidth (Float32Array.prototype.set, 64 MiB, read + write): best ${copyGBps.toFixed(2)} GB/s of ${copies.map((c) => c.toFixed(1)).join(', ')}`,
   );
