@@ -7,13 +7,23 @@
  * snake_case configs (converted the way tfjs's convertPythonicToTs does). Spans point at each layer's entry in the
  * JSON text. Dangling references and cycles become notes; nothing here throws on user input.
  */
-import type { Config, ConfigValue, CustomLayerInfo, LayerGraph, LayerNode, Note, Span, WeightSpec } from '../graph/types';
+import type {
+  Config,
+  ConfigValue,
+  CustomLayerInfo,
+  LayerGraph,
+  LayerNode,
+  Note,
+  Span,
+  WeightSpec,
+} from '../graph/types';
 import { camelCaseKey, isKnownClass, resolveConfig } from '../graph/catalog';
 import { layerKind } from '../graph/kinds';
 import { resolveLimits } from '../limits';
 import { LineIndex, scanJson, type JsonRange, type JsonValue } from './jsonScan';
 import { inferShape, wholeDims } from './shapes';
 import type { ParseOptions, ParseResult } from './types';
+import { isKeras3Op, parseOpCall, tfOpFunction, translateOp } from './tfOps';
 
 type JsonObject = { [key: string]: JsonValue };
 
@@ -25,6 +35,12 @@ export const NOT_A_MODEL = 'not a TensorFlow.js layers model';
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An entry's layer name (in its config or beside it). */
+function entryName(e: JsonObject): string | undefined {
+  if (isObject(e.config) && typeof e.config.name === 'string') return e.config.name;
+  return typeof e.name === 'string' ? e.name : undefined;
 }
 
 function classNameOf(o: JsonObject): string | undefined {
@@ -61,7 +77,10 @@ function findTopology(doc: JsonValue | undefined): { topology?: JsonObject; grap
  */
 export function looksLikeModelJson(text: string): boolean {
   const head = text.length > 200_000 ? text.slice(0, 200_000) : text;
-  return /"(modelTopology|model_config|model_topology)"/.test(head) || /"(class_name|className)"\s*:\s*"(Sequential|Model|Functional)"/.test(head);
+  return (
+    /"(modelTopology|model_config|model_topology)"/.test(head) ||
+    /"(class_name|className)"\s*:\s*"(Sequential|Model|Functional)"/.test(head)
+  );
 }
 
 /** tfjs convertPythonicToTs: snake_case keys to camelCase and string values too, except `name`. */
@@ -102,7 +121,11 @@ interface Ref {
 
 function parseRefTriple(v: JsonValue): Ref | undefined {
   if (Array.isArray(v) && typeof v[0] === 'string') {
-    return { layer: v[0], node: typeof v[1] === 'number' ? v[1] : 0, tensor: typeof v[2] === 'number' ? v[2] : 0 };
+    return {
+      layer: v[0],
+      node: typeof v[1] === 'number' ? v[1] : 0,
+      tensor: typeof v[2] === 'number' ? v[2] : 0,
+    };
   }
   return undefined;
 }
@@ -142,7 +165,8 @@ function parseInboundNodes(v: JsonValue | undefined): Ref[][] {
     } else if (Array.isArray(node)) {
       // Keras 2: [["name", nodeIdx, tensorIdx, {kwargs}], ...]; a single ref is sometimes written unwrapped.
       const single = parseRefTriple(node);
-      if (single && (node.length <= 4 && (node.length < 4 || isObject(node[3]) || node[3] === null))) refs.push(single);
+      if (single && node.length <= 4 && (node.length < 4 || isObject(node[3]) || node[3] === null))
+        refs.push(single);
       else
         for (const r of node) {
           const ref = parseRefTriple(r);
@@ -150,7 +174,10 @@ function parseInboundNodes(v: JsonValue | undefined): Ref[][] {
           // kwargs can carry more tensors (e.g. MultiHeadAttention's `value`): ["layer", node, tensor] or keras_history.
           if (Array.isArray(r) && r.length > 3 && isObject(r[3])) {
             for (const v of Object.values(r[3])) {
-              const kref = Array.isArray(v) && v.length === 3 && typeof v[1] === 'number' && typeof v[2] === 'number' ? parseRefTriple(v) : undefined;
+              const kref =
+                Array.isArray(v) && v.length === 3 && typeof v[1] === 'number' && typeof v[2] === 'number'
+                  ? parseRefTriple(v)
+                  : undefined;
               if (kref) refs.push(kref);
               else collectKerasHistory(v, refs);
             }
@@ -234,19 +261,38 @@ class Builder {
     if (this.nodes.length < this.maxNodes) return true;
     if (!this.truncated) {
       this.truncated = true;
-      this.note('limit', `the model has more than ${this.maxNodes} layer nodes (maxNodes); the rest was not analysed`);
+      this.note(
+        'limit',
+        `the model has more than ${this.maxNodes} layer nodes (maxNodes); the rest was not analysed`,
+      );
     }
     return false;
   }
 
   /** Adds a node for a layer entry (not a model). Returns its tmp id, or -1 when the node limit is hit. */
-  addLayer(entry: JsonObject, inputs: number[], fromModel: string | undefined, weightKey?: string): number {
+  addLayer(
+    entry: JsonObject,
+    inputs: number[],
+    fromModel: string | undefined,
+    weightKey?: string,
+    as?: { className: string; written: Config },
+  ): number {
     if (!this.canAdd()) return -1;
-    const className = classNameOf(entry) ?? 'Unknown';
-    const written = convertConfig(entry.config);
-    const rawName = isObject(entry.config) && typeof entry.config.name === 'string' ? entry.config.name : entry.name;
+    const className = as?.className ?? classNameOf(entry) ?? 'Unknown';
+    const written = as
+      ? { ...as.written, ...(typeof entryName(entry) === 'string' ? { name: entryName(entry) } : {}) }
+      : convertConfig(entry.config);
+    const rawName =
+      isObject(entry.config) && typeof entry.config.name === 'string' ? entry.config.name : entry.name;
     const name = typeof rawName === 'string' ? rawName : `${className.toLowerCase()}_${this.nodes.length}`;
-    const node: RawNode = { tmp: this.nodes.length, className, name, written, span: this.spanOf(entry), inputs };
+    const node: RawNode = {
+      tmp: this.nodes.length,
+      className,
+      name,
+      written,
+      span: this.spanOf(entry),
+      inputs,
+    };
     if (fromModel) node.fromModel = fromModel;
     if (weightKey) node.weightKey = weightKey;
     const shape = inputShapeOf(written);
@@ -257,7 +303,9 @@ class Builder {
       this.note(
         'assumption',
         `layer '${name}' has the class '${className}', which is not a built-in tfjs layer: treated as an opaque layer` +
-          (weights.length ? ` with ${weights.length} weight${weights.length === 1 ? '' : 's'} from the weights manifest` : ' without weights'),
+          (weights.length
+            ? ` with ${weights.length} weight${weights.length === 1 ? '' : 's'} from the weights manifest`
+            : ' without weights'),
         entry,
       );
     }
@@ -266,10 +314,22 @@ class Builder {
   }
 
   /** A synthetic InputLayer (a Sequential whose first layer carries the input shape). */
-  addInput(name: string, shape: (number | null)[] | undefined, at: JsonValue | undefined, fromModel?: string): number {
+  addInput(
+    name: string,
+    shape: (number | null)[] | undefined,
+    at: JsonValue | undefined,
+    fromModel?: string,
+  ): number {
     if (!this.canAdd()) return -1;
     const written: Config = shape ? { batchInputShape: shape } : {};
-    const node: RawNode = { tmp: this.nodes.length, className: 'InputLayer', name, written, span: this.spanOf(at), inputs: [] };
+    const node: RawNode = {
+      tmp: this.nodes.length,
+      className: 'InputLayer',
+      name,
+      written,
+      span: this.spanOf(at),
+      inputs: [],
+    };
     if (shape) node.outputShape = wholeDims(shape);
     if (fromModel) node.fromModel = fromModel;
     this.nodes.push(node);
@@ -280,15 +340,29 @@ class Builder {
    * Expands a model config. `bindings`: tmp ids feeding the model's inputs (a nested model), else the model makes
    * its own InputLayer nodes. Returns the tmp ids of the model's outputs.
    */
-  expandModel(model: JsonObject, bindings: number[] | undefined, fromModel: string | undefined, depth: number, weightPrefix: string): number[] {
+  expandModel(
+    model: JsonObject,
+    bindings: number[] | undefined,
+    fromModel: string | undefined,
+    depth: number,
+    weightPrefix: string,
+  ): number[] {
     const className = classNameOf(model) ?? 'Model';
     const cfg = model.config;
     const name = modelNameOf(model) ?? (className === 'Sequential' ? 'sequential' : 'model');
     if (depth > MAX_NESTING) {
-      this.note('limit', `model '${name}' is nested more than ${MAX_NESTING} levels deep: not expanded`, model);
+      this.note(
+        'limit',
+        `model '${name}' is nested more than ${MAX_NESTING} levels deep: not expanded`,
+        model,
+      );
       return bindings ?? [];
     }
-    const layerList = Array.isArray(cfg) ? cfg : isObject(cfg) && Array.isArray(cfg.layers) ? cfg.layers : undefined;
+    const layerList = Array.isArray(cfg)
+      ? cfg
+      : isObject(cfg) && Array.isArray(cfg.layers)
+        ? cfg.layers
+        : undefined;
     if (!layerList) {
       this.note('unsupported', `model '${name}' has no layer list in its config`, model);
       return bindings ?? [];
@@ -296,7 +370,9 @@ class Builder {
     const isFunctional =
       className !== 'Sequential' &&
       isObject(cfg) &&
-      (cfg.input_layers !== undefined || cfg.output_layers !== undefined || layerList.some((l) => isObject(l) && l.inbound_nodes !== undefined));
+      (cfg.input_layers !== undefined ||
+        cfg.output_layers !== undefined ||
+        layerList.some((l) => isObject(l) && l.inbound_nodes !== undefined));
     return isFunctional
       ? this.expandFunctional(cfg as JsonObject, layerList, name, bindings, fromModel, depth, weightPrefix)
       : this.expandSequential(layerList, name, bindings, fromModel, depth, weightPrefix, model);
@@ -312,7 +388,12 @@ class Builder {
     at: JsonValue,
   ): number[] {
     let prev: number | undefined = bindings && bindings.length ? bindings[0] : undefined;
-    if (bindings && bindings.length > 1) this.note('assumption', `sequential model '${modelName}' receives ${bindings.length} inputs; only the first is followed`, at);
+    if (bindings && bindings.length > 1)
+      this.note(
+        'assumption',
+        `sequential model '${modelName}' receives ${bindings.length} inputs; only the first is followed`,
+        at,
+      );
     let first = true;
     for (const entry of layers) {
       if (!isObject(entry)) {
@@ -336,12 +417,23 @@ class Builder {
         const t = this.addInput(`${lname}_input`, shape, entry, fromModel);
         if (t < 0) break;
         prev = t;
-        if (!shape) this.note('assumption', `the input shape of model '${modelName}' is not given (no batch_input_shape on its first layer)`, entry);
+        if (!shape)
+          this.note(
+            'assumption',
+            `the input shape of model '${modelName}' is not given (no batch_input_shape on its first layer)`,
+            entry,
+          );
       }
       first = false;
       if (MODEL_CLASSES.has(cls)) {
         const innerName = modelNameOf(entry) ?? cls.toLowerCase();
-        const outs = this.expandModel(entry, prev === undefined ? undefined : [prev], innerName, depth + 1, `${weightPrefix}${innerName}/`);
+        const outs = this.expandModel(
+          entry,
+          prev === undefined ? undefined : [prev],
+          innerName,
+          depth + 1,
+          `${weightPrefix}${innerName}/`,
+        );
         if (outs.length) prev = outs[0];
         continue;
       }
@@ -371,8 +463,14 @@ class Builder {
       }
       const cls = classNameOf(e) ?? 'Unknown';
       const cfgName = isObject(e.config) && typeof e.config.name === 'string' ? e.config.name : undefined;
-      const name = typeof e.name === 'string' ? e.name : cfgName ?? `${cls.toLowerCase()}_${entries.length}`;
-      if (seen.has(name)) this.note('assumption', `two layers of model '${modelName}' are both named '${name}': the later one wins in references`, e);
+      const name =
+        typeof e.name === 'string' ? e.name : (cfgName ?? `${cls.toLowerCase()}_${entries.length}`);
+      if (seen.has(name))
+        this.note(
+          'assumption',
+          `two layers of model '${modelName}' are both named '${name}': the later one wins in references`,
+          e,
+        );
       seen.add(name);
       entries.push({ entry: e, name, cls, apps: parseInboundNodes(e.inbound_nodes) });
     }
@@ -387,7 +485,12 @@ class Builder {
         const idx = inputRefs.findIndex((r) => r.layer === name);
         const b = idx >= 0 ? bindings[idx] : undefined;
         if (b !== undefined) scope.tensors.set(`${name}#0`, [b]);
-        else this.note('assumption', `input '${name}' of nested model '${modelName}' is not fed by the outer model`, entry);
+        else
+          this.note(
+            'assumption',
+            `input '${name}' of nested model '${modelName}' is not fed by the outer model`,
+            entry,
+          );
         continue;
       }
       const t = this.addLayer(entry, [], fromModel);
@@ -403,7 +506,16 @@ class Builder {
         continue;
       }
       if (apps.length === 0) {
-        if (!inputNames.has(name)) this.note('info', `layer '${name}' of model '${modelName}' is never applied: not part of the graph`, entry);
+        if (!inputNames.has(name))
+          this.note(
+            'info',
+            `layer '${name}' of model '${modelName}' is never applied: not part of the graph`,
+            entry,
+          );
+        continue;
+      }
+      if (cls === 'TFOpLambda' || isKeras3Op(entry)) {
+        if (!this.addOps(entry, name, cls, apps, scope, fromModel)) return [];
         continue;
       }
       const weightKey = apps.length > 1 ? `${weightPrefix}${name}` : undefined;
@@ -425,7 +537,13 @@ class Builder {
         const p = pendingModels[k];
         const feeds = p.refs.map((r) => scope.tensors.get(`${r.layer}#${r.node}`)?.[r.tensor]);
         if (feeds.some((f) => f === undefined)) continue;
-        const outs = this.expandModel(p.entry, feeds as number[], p.name, depth + 1, `${weightPrefix}${p.name}/`);
+        const outs = this.expandModel(
+          p.entry,
+          feeds as number[],
+          p.name,
+          depth + 1,
+          `${weightPrefix}${p.name}/`,
+        );
         scope.tensors.set(`${p.name}#${p.app}`, outs);
         pendingModels.splice(k, 1);
         k--;
@@ -434,18 +552,82 @@ class Builder {
     }
     for (const p of pendingModels) {
       const missing = p.refs.filter((r) => !scope.tensors.get(`${r.layer}#${r.node}`)).map((r) => r.layer);
-      this.note('unsupported', `nested model '${p.name}' of '${modelName}' reads tensors that do not resolve (${[...new Set(missing)].join(', ')}): not expanded`, p.entry);
+      this.note(
+        'unsupported',
+        `nested model '${p.name}' of '${modelName}' reads tensors that do not resolve (${[...new Set(missing)].join(', ')}): not expanded`,
+        p.entry,
+      );
     }
 
     const outs: number[] = [];
     for (const r of outputRefs) {
       const t = scope.tensors.get(`${r.layer}#${r.node}`);
       const id = t ? (t[r.tensor] ?? t[0]) : undefined;
-      if (id === undefined) this.note('unsupported', `output '${r.layer}' of model '${modelName}' does not name a layer application of the model`, cfg.output_layers);
+      if (id === undefined)
+        this.note(
+          'unsupported',
+          `output '${r.layer}' of model '${modelName}' does not name a layer application of the model`,
+          cfg.output_layers,
+        );
       else outs.push(id);
     }
-    if (outputRefs.length === 0) this.note('assumption', `model '${modelName}' lists no output_layers: its sinks are taken as outputs`, cfg);
+    if (outputRefs.length === 0)
+      this.note(
+        'assumption',
+        `model '${modelName}' lists no output_layers: its sinks are taken as outputs`,
+        cfg,
+      );
     return outs;
+  }
+
+  /**
+   * A TFOpLambda (a tf.* call Keras recorded) or a Keras 3 op entry: each application becomes the node a tfjs
+   * model would have for the same computation (parse/tfOps.ts), else a pass-through with a note. False when the
+   * node limit is hit.
+   */
+  private addOps(
+    entry: JsonObject,
+    name: string,
+    cls: string,
+    apps: Ref[][],
+    scope: Scope,
+    fromModel: string | undefined,
+  ): boolean {
+    const keras3 = cls !== 'TFOpLambda';
+    const fn = keras3 ? cls : tfOpFunction(entry.config);
+    const raw = Array.isArray(entry.inbound_nodes) ? entry.inbound_nodes : [];
+    for (let app = 0; app < apps.length; app++) {
+      const call = parseOpCall(raw[app]);
+      const tr =
+        fn === undefined
+          ? { unsupported: 'a TFOpLambda without a function name' }
+          : call
+            ? translateOp(fn, keras3, call, entry.config)
+            : { unsupported: `${fn} with arguments in an unknown form` };
+      let t: number;
+      let refs: Ref[];
+      if ('unsupported' in tr) {
+        if (app === 0)
+          this.note(
+            'unsupported',
+            `layer '${name}': ${tr.unsupported}; it passes its first input through unchanged`,
+            entry,
+          );
+        t = this.addLayer(entry, [], fromModel, undefined, {
+          className: 'TFOpLambda',
+          written: fn ? { function: fn } : {},
+        });
+        refs = apps[app].slice(0, 1);
+      } else {
+        t = this.addLayer(entry, [], fromModel, undefined, tr);
+        refs = tr.refs;
+      }
+      if (t < 0) return false;
+      this.nodes[t].refs = refs;
+      this.nodes[t].refScope = scope;
+      scope.tensors.set(`${name}#${app}`, [t]);
+    }
+    return true;
   }
 
   /** Resolves the deferred functional references into node inputs. */
@@ -495,9 +677,11 @@ function builtInputShape(model: JsonValue, first: JsonObject): (number | null)[]
 /** The input shape a layer config declares (batch dimension null), if any. */
 function inputShapeOf(written: Config): (number | null)[] | undefined {
   const b = written.batchInputShape ?? written.batchShape;
-  if (Array.isArray(b) && b.every((x) => x === null || typeof x === 'number')) return [null, ...(b.slice(1) as (number | null)[])];
+  if (Array.isArray(b) && b.every((x) => x === null || typeof x === 'number'))
+    return [null, ...(b.slice(1) as (number | null)[])];
   const s = written.inputShape;
-  if (Array.isArray(s) && s.every((x) => x === null || typeof x === 'number')) return [null, ...(s as (number | null)[])];
+  if (Array.isArray(s) && s.every((x) => x === null || typeof x === 'number'))
+    return [null, ...(s as (number | null)[])];
   const dim = written.inputDim;
   if (typeof dim === 'number' && written.units !== undefined) return [null, dim];
   return undefined;
@@ -516,7 +700,9 @@ function weightsFromManifest(doc: JsonValue | undefined): Map<string, WeightSpec
       const slash = w.name.indexOf('/');
       if (slash <= 0) continue;
       const layer = w.name.slice(0, slash);
-      const shape = Array.isArray(w.shape) ? (w.shape.filter((x) => typeof x === 'number' || x === null) as (number | null)[]) : undefined;
+      const shape = Array.isArray(w.shape)
+        ? (w.shape.filter((x) => typeof x === 'number' || x === null) as (number | null)[])
+        : undefined;
       const spec: WeightSpec = { name: w.name.slice(slash + 1), trainable: true };
       if (shape) spec.shape = shape;
       const list = map.get(layer) ?? [];
@@ -597,7 +783,8 @@ export function parseModelJson(path: string, text: string, opts: ParseOptions = 
   if (graphModel) {
     result.errors.push({
       kind: 'unsupported',
-      message: 'a TensorFlow.js graph model (format "graph-model") holds a TensorFlow op graph, not a layer topology: not analysed',
+      message:
+        'a TensorFlow.js graph model (format "graph-model") holds a TensorFlow op graph, not a layer topology: not analysed',
     });
     return result;
   }
@@ -624,7 +811,13 @@ export function parseModelJson(path: string, text: string, opts: ParseOptions = 
   return result;
 }
 
-function finishGraph(builder: Builder, topology: JsonObject, name: string, outputs: number[], path: string): LayerGraph {
+function finishGraph(
+  builder: Builder,
+  topology: JsonObject,
+  name: string,
+  outputs: number[],
+  path: string,
+): LayerGraph {
   const notes = builder.notes;
   const raw = builder.nodes;
   const order = topoOrder(raw, notes);
@@ -665,7 +858,11 @@ function finishGraph(builder: Builder, topology: JsonObject, name: string, outpu
     for (const n of nodes) for (const i of n.inputs) consumed.add(i);
     outIds = nodes.filter((n) => !consumed.has(n.id) && layerKind(n) !== 'input').map((n) => n.id);
   }
-  const span = builder.spanOf(topology) ?? { file: path, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const span = builder.spanOf(topology) ?? {
+    file: path,
+    start: { line: 0, character: 0 },
+    end: { line: 0, character: 0 },
+  };
   return {
     name,
     span,
