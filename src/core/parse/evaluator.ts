@@ -46,7 +46,7 @@ import {
   arrayRoom,
   setRequireMain,
 } from './builtins';
-import { TfApi, UnknownTensorMethod } from './tfjsApi';
+import { TfApi, UnknownApply, UnknownTensorMethod } from './tfjsApi';
 import { knownPackage } from './packages';
 import { resolveImport, isTfjsModule } from './modules';
 
@@ -1500,6 +1500,7 @@ export class Evaluator {
     if (o instanceof OpaqueVal) return new OpaqueVal(`${o.label}.${key}`);
     if (o instanceof UnknownVal) {
       if (UNKNOWN_ARRAY_METHODS.has(key)) return this.unknownArrayMethod(o, key);
+      if (key === 'apply') return new UnknownApply(o);
       return new UnknownVal(`${o.label}.${key}`);
     }
     if (o instanceof BuiltinVal) {
@@ -1801,6 +1802,10 @@ export class Evaluator {
     // An unknown function (a library, the DOM, a promise of run-time data) may call the callbacks it gets.
     if (fn instanceof UnknownTensorMethod) {
       const r = this.tf.unknownMethod(fn, node);
+      if (r !== undefined) return r;
+    }
+    if (fn instanceof UnknownApply) {
+      const r = this.tf.unknownApply(fn, args, node);
       if (r !== undefined) return r;
     }
     this.escape(args);

@@ -6,7 +6,7 @@
 import { isReduceOp, isUnaryOp } from '../graph/tensorOps';
 import type * as TS from 'typescript';
 import type { Config, ConfigValue } from '../graph/types';
-import { classNameForFactory, resolveConfig } from '../graph/catalog';
+import { classNameForFactory, isKnownClass, resolveConfig } from '../graph/catalog';
 import type { Evaluator } from './evaluator';
 import {
   ArrayVal,
@@ -127,6 +127,16 @@ export class TensorShapeVal extends ArrayVal {
 export class UnknownTensorMethod extends UnknownVal {
   constructor(readonly method: string) {
     super(`a tensor's ${method}`);
+  }
+}
+
+/**
+ * `x.apply` on an object the analysis cannot see (an unresolved import's layer class, a library's block, a loaded
+ * model): applied to symbolic tensors, it becomes an opaque layer between them and what follows.
+ */
+export class UnknownApply extends UnknownVal {
+  constructor(readonly receiver: UnknownVal) {
+    super(`${receiver.label}.apply`);
   }
 }
 
@@ -428,14 +438,14 @@ export class TfApi {
 
   private addEntry(m: ModelVal, item: Value, addNode: TS.Node | undefined, where: TS.Node | undefined): void {
     const ev = this.ev;
-    const l = asLayerOrModel(item);
+    let l = asLayerOrModel(item);
+    if (!l && item instanceof UnknownVal) {
+      // An object the analysis cannot see (an unresolved import's layer class): an opaque layer in the sequence.
+      const arg = addNode && ev.ts.isCallExpression(addNode) ? addNode.arguments[0] : undefined;
+      l = this.opaqueLayer(`A layer added to the model is ${item.label}, not known statically`, arg, addNode ?? where);
+    }
     if (!l) {
-      const what = item instanceof UnknownVal ? item.label : 'not a layer';
-      ev.note(
-        'assumption',
-        `A layer added to the model is ${what}, not known statically: it is not in the graph.`,
-        addNode ?? where,
-      );
+      ev.note('assumption', 'A value added to the model is not a layer: it is not in the graph.', addNode ?? where);
       return;
     }
     if (l === m) return;
@@ -520,6 +530,59 @@ export class TfApi {
       outs = 1 + (STATE_COUNT[l.className] ?? 1);
     if (outs === 1) return new TensorVal(app, 0);
     return new ArrayVal(Array.from({ length: outs }, (_, i) => new TensorVal(app, i)));
+  }
+
+  /**
+   * `obj.apply(tensors)` where obj is not known statically: an opaque layer on those tensors (the simulation passes
+   * its first input through; its output shape is unknown), so the layers before it stay connected to what follows.
+   * Undefined when no symbolic tensor is given (then the call stays unknown) or inside a custom layer's call().
+   */
+  unknownApply(fn: UnknownApply, args: Value[], node: TS.Node | undefined): Value | undefined {
+    const ev = this.ev;
+    if (ev.body || tensorsOf(args[0]).length === 0) return undefined;
+    const ts = ev.ts;
+    const callee = node && ts.isCallExpression(node) ? node.expression : undefined;
+    const target = callee && ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+    const shown = target ? `\`${snippet(ev.mod, target, 50)}\`` : fn.receiver.label;
+    const layer = this.opaqueLayer(
+      `${shown} is applied to symbolic tensors but is not known statically${shown === fn.receiver.label ? '' : ` (${fn.receiver.label})`}`,
+      target,
+      node,
+    );
+    return this.apply(layer, args[0], node, args[1]);
+  }
+
+  /**
+   * A layer object the analysis cannot see, kept as an opaque layer with a note. Its class is the one named in
+   * `new X(…)` when X is not a tfjs class, else UnknownLayer.
+   */
+  opaqueLayer(what: string, expr: TS.Node | undefined, at: TS.Node | undefined): LayerVal {
+    const ev = this.ev;
+    const ts = ev.ts;
+    let className = 'UnknownLayer';
+    let e = expr;
+    while (e && (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e))) e = e.expression;
+    if (e && ts.isNewExpression(e) && ts.isIdentifier(e.expression) && !isKnownClass(e.expression.text))
+      className = e.expression.text;
+    const scope = new NoteScope(ev.scope);
+    ev.note(
+      'assumption',
+      `${what}: kept as an opaque layer of class ${className}; the simulation passes its input through and its output shape is unknown.`,
+      at ?? expr,
+      ev.mod,
+      scope,
+    );
+    const layer = new LayerVal(
+      ++ev.uid,
+      className,
+      {},
+      resolveConfig(className, {}),
+      spanOf(ev.mod, (expr ?? at) as TS.Node),
+      undefined,
+      scope,
+      undefined,
+    );
+    return layer;
   }
 
   /** An InputLayer standing for a tensor that is not known statically (with a note naming it). */

@@ -111,7 +111,10 @@ export function build(cellType, hidden) {
 `);
     const g = graphNamed(r, 'model');
     assert.deepEqual(classNames(g), ['InputLayer', 'GRU', 'Dense']);
-    assert.ok(g.notes.some((n) => n.kind === 'assumption' && /assumed case 'GRU'/.test(n.message)), JSON.stringify(g.notes));
+    assert.ok(
+      g.notes.some((n) => n.kind === 'assumption' && /assumed case 'GRU'/.test(n.message)),
+      JSON.stringify(g.notes),
+    );
   });
 
   it('a default that does work is still the one taken for an unknown value', () => {
@@ -149,7 +152,10 @@ document.getElementById('train').addEventListener('click', onTrainClick);
 `);
     const g = graphNamed(r, 'model');
     assert.equal(weightedCount(g), 2);
-    assert.ok(g.notes.some((n) => /assumed false/.test(n.message)), JSON.stringify(g.notes));
+    assert.ok(
+      g.notes.some((n) => /assumed false/.test(n.message)),
+      JSON.stringify(g.notes),
+    );
   });
 });
 
@@ -232,12 +238,20 @@ describe('parse/modelJson: a weights-only model.json', () => {
   it('says that modelTopology is null (no layers), not just "not a model"', () => {
     const text = JSON.stringify({
       modelTopology: null,
-      weightsManifest: [{ paths: ['group1-shard1of1'], weights: [{ name: 'conv1/kernel', shape: [3, 3, 3, 8], dtype: 'float32' }] }],
+      weightsManifest: [
+        {
+          paths: ['group1-shard1of1'],
+          weights: [{ name: 'conv1/kernel', shape: [3, 3, 3, 8], dtype: 'float32' }],
+        },
+      ],
     });
     const r = parseModelJson('/virtual/model.json', text);
     assert.equal(r.graphs.length, 0);
     assert.equal(r.errors.length, 1);
-    assert.match(r.errors[0].message, /not a TensorFlow\.js layers model \(its modelTopology is null: weights only/);
+    assert.match(
+      r.errors[0].message,
+      /not a TensorFlow\.js layers model \(its modelTopology is null: weights only/,
+    );
   });
 });
 
@@ -255,7 +269,11 @@ const enc = tf.model({ inputs: inp, outputs: [states, seq, last[0]] });
     const lstms = g.nodes.filter((n) => n.className === 'LSTM');
     assert.equal(lstms[0].outputShape, undefined);
     assert.equal(g.nodes.find((n) => n.className === 'Concatenate')?.outputShape, undefined);
-    assert.deepEqual(lstms[1].outputShape, [null, 5], 'without sequences, output and states are all [null, units]');
+    assert.deepEqual(
+      lstms[1].outputShape,
+      [null, 5],
+      'without sequences, output and states are all [null, units]',
+    );
   });
 });
 
@@ -293,7 +311,10 @@ if (require.main === module) main();
       g.nodes.slice(1).map((n) => n.config.units),
       [48, 48, 48, 1],
     );
-    assert.ok(!graphNamed(r, 'other').notes.some((n) => /argparse/.test(n.message)), 'a model built without the arguments carries no note');
+    assert.ok(
+      !graphNamed(r, 'other').notes.some((n) => /argparse/.test(n.message)),
+      'a model built without the arguments carries no note',
+    );
     assert.equal(g.nodes[4].config.activation, 'linear', '--gpu (storeTrue) defaults to false');
     assert.equal(g.nodes[4].written.name, '<unknown>', 'a positional argument without default is unknown');
     const argNotes = g.notes.filter((n) => /argparse/.test(n.message)).map((n) => n.message);
@@ -315,7 +336,10 @@ describe('parse/modelJson: a Sequential saved without an InputLayer or batch_inp
     const text = JSON.stringify({
       modelTopology: {
         keras_version: '2.11.0',
-        model_config: { class_name: 'Sequential', config: { name: 'mlp', layers: [dense('h', 8), dense('o', 1)], build_input_shape: [null, 5] } },
+        model_config: {
+          class_name: 'Sequential',
+          config: { name: 'mlp', layers: [dense('h', 8), dense('o', 1)], build_input_shape: [null, 5] },
+        },
       },
     });
     const g = parseModelJson('/virtual/model.json', text).graphs[0];
@@ -330,7 +354,13 @@ describe('parse/modelJson: a Sequential saved without an InputLayer or batch_inp
         model_config: {
           module: 'keras',
           class_name: 'Sequential',
-          config: { name: 'mlp3', layers: [dense('h', 8, { module: 'keras.layers', build_config: { input_shape: [null, 12] } }), dense('o', 2)] },
+          config: {
+            name: 'mlp3',
+            layers: [
+              dense('h', 8, { module: 'keras.layers', build_config: { input_shape: [null, 12] } }),
+              dense('o', 2),
+            ],
+          },
         },
       },
     });
@@ -340,7 +370,7 @@ describe('parse/modelJson: a Sequential saved without an InputLayer or batch_inp
   });
 });
 
-describe('parse: recurrent layers started from another layer\'s state', () => {
+describe("parse: recurrent layers started from another layer's state", () => {
   it('`rnn.apply(x, {initialState: [h, c]})` wires the states in as further inputs (as `apply([x, h, c])` and model.json kwargs do)', () => {
     const r = parse(`
 import * as tf from '@tensorflow/tfjs';
@@ -361,7 +391,12 @@ const seq2seq = tf.model({ inputs: [encIn, decIn], outputs: probs });
 
 describe('parse/modelJson: Keras 3 serialized objects in layer configs', () => {
   it('drop the module / registered_name bookkeeping: {className, config} as for Keras 2', () => {
-    const k3 = (module: string, className: string, config: Record<string, unknown>) => ({ module, class_name: className, config, registered_name: null });
+    const k3 = (module: string, className: string, config: Record<string, unknown>) => ({
+      module,
+      class_name: className,
+      config,
+      registered_name: null,
+    });
     const text = JSON.stringify({
       modelTopology: {
         model_config: {
@@ -430,7 +465,10 @@ module.exports = { clf, train };
     const g = graphNamed(r, 'clf');
     assert.equal(weightedCount(g), 2);
     assert.deepEqual(g.notes, []);
-    assert.deepEqual(r.notes.filter((n) => /iterations/.test(n.message)), []);
+    assert.deepEqual(
+      r.notes.filter((n) => /iterations/.test(n.message)),
+      [],
+    );
   });
 });
 
@@ -454,5 +492,91 @@ export function head() {
     assert.equal(empty.simulation, undefined);
     assert.ok(report.notes.some((n) => /model combine: not simulated: none of its layers/.test(n.message)));
     assert.ok(dense.simulation, 'the other model is simulated');
+  });
+});
+
+describe('parse: layers the analysis cannot see stay in the graph (second audit)', () => {
+  const wiring = (r: ParseResult, name: string) => {
+    const g = graphNamed(r, name);
+    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    return g.nodes.map((n) => `${n.className}<-${n.inputs.map((i) => byId.get(i)?.className).join('+')}`);
+  };
+
+  it('`new Unresolved().apply(x)` in a functional model is an opaque layer between its input and what follows', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+import { MyLayer } from './myLayer';
+const input = tf.input({ shape: [16] });
+let out = tf.layers.dense({ units: 16 }).apply(input);
+out = new MyLayer({ units: 3 }).apply(out);
+out = tf.layers.dense({ units: 4 }).apply(out);
+const model = tf.model({ inputs: input, outputs: out });
+`);
+    assert.deepEqual(wiring(r, 'model'), [
+      'InputLayer<-',
+      'Dense<-InputLayer',
+      'MyLayer<-Dense',
+      'Dense<-MyLayer',
+    ]);
+    const g = graphNamed(r, 'model');
+    assert.equal(g.inputs.length, 1);
+    const note = g.notes.find((n) => /MyLayer/.test(n.message));
+    assert.ok(note, JSON.stringify(g.notes));
+    assert.match(note.message, /opaque layer of class MyLayer.*passes its input through/);
+  });
+
+  it('an output made by an unresolved layer (a VAE sampling layer) is an output of the model', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+import { ZLayer } from './z';
+const inp = tf.input({ shape: [8] });
+const h = tf.layers.dense({ units: 8 }).apply(inp);
+const mean = tf.layers.dense({ units: 2 }).apply(h);
+const logvar = tf.layers.dense({ units: 2 }).apply(h);
+const z = new ZLayer({}).apply([mean, logvar]);
+const encoder = tf.model({ inputs: inp, outputs: [mean, logvar, z] });
+`);
+    const g = graphNamed(r, 'encoder');
+    assert.equal(g.outputs.length, 3);
+    const z = g.nodes.find((n) => n.className === 'ZLayer');
+    assert.ok(z && g.outputs.includes(z.id));
+    assert.equal(z.inputs.length, 2);
+  });
+
+  it('a loaded model applied to an input (transfer learning) keeps the head connected to the input', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+async function build() {
+  const base = await tf.loadLayersModel('indexeddb://base');
+  const input = tf.input({ shape: [224, 224, 3] });
+  const features = base.apply(input);
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(features);
+  const out = tf.layers.dense({ units: 5, activation: 'softmax' }).apply(pooled);
+  return tf.model({ inputs: input, outputs: out });
+}
+build();
+`);
+    assert.equal(r.graphs.length, 1);
+    assert.deepEqual(wiring(r, r.graphs[0].name), [
+      'InputLayer<-',
+      'UnknownLayer<-InputLayer',
+      'GlobalAveragePooling2D<-UnknownLayer',
+      'Dense<-GlobalAveragePooling2D',
+    ]);
+  });
+
+  it('`model.add(new Unresolved())` keeps an opaque layer in the sequence; Function.prototype.apply is no layer', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+import { MyLayer } from './myLayer';
+import { helper } from './helper';
+const seq = tf.sequential();
+seq.add(tf.layers.dense({ units: 16, inputShape: [4] }));
+seq.add(new MyLayer({}));
+seq.add(tf.layers.dense({ units: 4 }));
+const n = helper.apply(null, [3]);
+`);
+    assert.deepEqual(classNames(graphNamed(r, 'seq')), ['InputLayer', 'Dense', 'MyLayer', 'Dense']);
+    assert.equal(r.graphs.length, 1);
   });
 });
