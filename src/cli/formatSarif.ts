@@ -3,6 +3,7 @@ import type { Span } from '../core/graph/types';
 import type { AnalysisReport } from '../core/report/types';
 import type { Severity } from '../core/rules/types';
 import { RULES } from '../core/rules/registry';
+import { findingIdentity } from '../core/report/build';
 import { THRESHOLD_DOCS } from '../core/rules/thresholds';
 
 export interface SarifOptions {
@@ -57,8 +58,12 @@ export function formatSarif(report: AnalysisReport, opts: SarifOptions): string 
         locations: [e.span ? location(e.span) : { physicalLocation: { artifactLocation: artifact(f.path) } }],
       });
     }
+    const seen = new Set<string>();
     for (const m of f.models) {
       for (const x of m.findings) {
+        const id = findingIdentity(x);
+        if (seen.has(id)) continue;
+        seen.add(id);
         const result: Json = {
           ruleId: x.ruleId,
           level: LEVEL[x.severity],

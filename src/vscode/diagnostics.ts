@@ -11,8 +11,15 @@ import { findingKey } from './fixes';
 /** The diagnostics one analysis contributes, grouped by target URI. */
 export function diagnosticsFor(entry: AnalysisEntry, ctx: DiagnosticContext): Map<string, { uri: vscode.Uri; diagnostics: LensDiagnostic[] }> {
   const out = new Map<string, { uri: vscode.Uri; diagnostics: LensDiagnostic[] }>();
+  // The same finding from several models of the file (one builder, two models) is one diagnostic.
+  const seen = new Set<string>();
   const add = (uri: vscode.Uri, d: LensDiagnostic): void => {
     const k = uri.toString();
+    const r = d.range;
+    const code = typeof d.code === 'object' ? d.code.value : d.code;
+    const id = `${k}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${String(code)}|${d.message}`;
+    if (seen.has(id)) return;
+    seen.add(id);
     const slot = out.get(k) ?? { uri, diagnostics: [] };
     slot.diagnostics.push(d);
     out.set(k, slot);

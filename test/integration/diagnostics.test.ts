@@ -82,6 +82,18 @@ describe('diagnostics', () => {
     assert.ok(d.range.start.line > 0);
   });
 
+  it('show a finding once when two models of the file share it (one builder, two models)', async () => {
+    const editor = await open('two_towers.ts');
+    const entry = await analysed(editor.document);
+    assert.deepEqual(
+      entry.report.models.map((m) => m.name),
+      ['online', 'target'],
+    );
+    assert.ok(entry.report.models.every((m) => m.findings.some((f) => f.ruleId === 'deep-plain-stack')));
+    await waitFor('deep-plain-stack on two_towers.ts', () => ours(editor.document.uri).find((x) => codeOf(x) === 'deep-plain-stack'));
+    assert.equal(ours(editor.document.uri).filter((x) => codeOf(x) === 'deep-plain-stack').length, 1);
+  });
+
   it('honour the disable comments', async () => {
     const editor = await open('disabled.ts');
     const entry = await analysed(editor.document);

@@ -212,6 +212,8 @@ function analyse(
         new GraphAssembler(ctx).buildBody(inputs, outputs, name, span),
       ),
   };
+  /** Each graph's name before copies got suffixes (mlp for mlp_1): copies of one model share it. */
+  const bases = new Map<LayerGraph, string>();
   for (const [i, m] of models.entries()) {
     if (ctx.fileNodes && ctx.fileNodes.used >= ctx.fileNodes.max) {
       result.notes.push({
@@ -238,7 +240,10 @@ function analyse(
     if (stopped) graph.notes.push(stopped);
     for (const n of graph.notes) attached.add(n);
     result.graphs.push(graph);
+    bases.set(graph, m.bindName ?? m.builder ?? 'model');
   }
+
+  result.graphs = collapseCopies(result.graphs, bases);
 
   // File-level notes: limits no model carries, internal errors, unresolved imports, top-level assumptions.
   const listed = new Set(result.notes);
@@ -250,4 +255,57 @@ function analyse(
   for (const n of ev.globalNotes) add(n);
   for (const n of ev.limitNotes) if (!attached.has(n)) add(n);
   for (const n of ev.fileScope.notes) if (!attached.has(n) && n.kind !== 'limit') add(n);
+}
+
+/**
+ * Copies of one model, built by the same code into the same layers and bound to the same name (a class that
+ * builds a sub-model in its constructor, instantiated in a loop; a builder called from several places), are
+ * reported once: their findings would be the same diagnostics at the same places. The kept model's note says how
+ * many there were. Models bound to different names (a DQN's online and target networks) stay separate.
+ */
+function collapseCopies(graphs: LayerGraph[], bases: Map<LayerGraph, string>): LayerGraph[] {
+  if (graphs.length < 2) return graphs;
+  const key = (g: LayerGraph): string => {
+    const at = (s: { start: { line: number; character: number } } | undefined) => (s ? `${s.start.line}:${s.start.character}` : '');
+    return JSON.stringify([
+      bases.get(g) ?? g.name,
+      g.api,
+      at(g.span),
+      g.inputs,
+      g.outputs,
+      g.nodes.map((n) => {
+        // Auto names differ between copies (dense_Dense1_input, dense_Dense5_input): not part of the layers.
+        const { name: _name, ...config } = n.config;
+        return [n.className, config, n.inputs, at(n.span), n.custom?.userClass ?? '', n.custom?.opaque ?? false];
+      }),
+    ]);
+  };
+  const first = new Map<string, { graph: LayerGraph; copies: string[] }>();
+  const out: LayerGraph[] = [];
+  for (const g of graphs) {
+    let k: string;
+    try {
+      k = key(g);
+    } catch {
+      out.push(g);
+      continue;
+    }
+    const seen = first.get(k);
+    if (seen) {
+      seen.copies.push(g.name);
+      continue;
+    }
+    first.set(k, { graph: g, copies: [] });
+    out.push(g);
+  }
+  for (const { graph, copies } of first.values()) {
+    if (copies.length === 0) continue;
+    const shown = copies.slice(0, 5).join(', ') + (copies.length > 5 ? `, and ${copies.length - 5} more` : '');
+    graph.notes.push({
+      kind: 'info',
+      message: `The same code builds ${copies.length + 1} models with the same layers (also ${shown}): reported once.`,
+      span: graph.span,
+    });
+  }
+  return out;
 }

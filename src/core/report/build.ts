@@ -49,6 +49,15 @@ export function buildAnalysisReport(files: FileReport[], toolVersion: string): A
 /** Severity order for filtering and exit codes. */
 export const SEVERITY_RANK: { [s: string]: number } = { hint: 0, info: 1, warning: 2, error: 3 };
 
+/**
+ * Equal for the same finding reported by several models of a file (a builder called for two differently named
+ * models gives both the same findings at the same places): text, SARIF and editor diagnostics show it once.
+ */
+export function findingIdentity(f: Finding): string {
+  const { start, end, file } = f.span;
+  return `${f.ruleId}|${file}|${start.line}:${start.character}-${end.line}:${end.character}|${f.message}`;
+}
+
 /** Every finding of a report with its file path. */
 export function allFindings(report: AnalysisReport): { path: string; model: string; finding: Finding }[] {
   const out: { path: string; model: string; finding: Finding }[] = [];

@@ -220,7 +220,7 @@ for (let i = 0; i < 29; i++) ${name}.add(tf.layers.dense({ units: 8 }));
 
   it('maxModels: models past the cap are not reported; the ones reported are complete', () => {
     const src = `${HEAD}const models = [];
-for (let i = 0; i < 10; i++) models.push(tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] })); // LOOP
+for (let i = 0; i < 10; i++) models.push(tf.sequential({ layers: [tf.layers.dense({ units: 2 + i, inputShape: [2] })] })); // LOOP
 `;
     const r = analyse(src, { maxModels: 3 });
     assert.equal(r.report.models.length, 3);

@@ -3,6 +3,9 @@ import { strict as assert } from 'node:assert';
 import { parseSource } from '../../../../src/core/parse/source';
 import { parseModelJson } from '../../../../src/core/parse/modelJson';
 import { analyzeText } from '../../../../src/core/analyze';
+import { buildAnalysisReport } from '../../../../src/core/report/build';
+import { formatText } from '../../../../src/cli/formatText';
+import { formatSarif } from '../../../../src/cli/formatSarif';
 import { attachSimulation } from '../../../../src/core/simulate/attach';
 import type { ParseResult } from '../../../../src/core/parse/types';
 import { classNames, graphNamed, weightedCount } from './sourceHelpers';
@@ -578,5 +581,66 @@ const n = helper.apply(null, [3]);
 `);
     assert.deepEqual(classNames(graphNamed(r, 'seq')), ['InputLayer', 'Dense', 'MyLayer', 'Dense']);
     assert.equal(r.graphs.length, 1);
+  });
+});
+
+describe('parse: copies of one model are reported once (second audit)', () => {
+  it('a class building a sub-model in its constructor, instantiated in a loop: one model with a note', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+function mlp(width) {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: width, inputShape: [width], activation: 'relu' }));
+  for (let i = 0; i < 3; i++) m.add(tf.layers.dense({ units: width, activation: 'relu' }));
+  return m;
+}
+class Block {
+  constructor(width) { this.mlp = mlp(width); }
+}
+const blocks = [];
+for (let i = 0; i < 6; i++) blocks.push(new Block(64));
+const wide = new Block(128);
+`);
+    assert.deepEqual(
+      r.graphs.map((g) => [g.name, g.nodes[1].config.units]),
+      [
+        ['mlp', 64],
+        ['mlp_6', 128],
+      ],
+    );
+    const note = r.graphs[0].notes.find((n) => /reported once/.test(n.message));
+    assert.ok(note, JSON.stringify(r.graphs[0].notes));
+    assert.match(
+      note.message,
+      /builds 6 models with the same layers \(also mlp_1, mlp_2, mlp_3, mlp_4, mlp_5\)/,
+    );
+    assert.ok(!r.graphs[1].notes.some((n) => /reported once/.test(n.message)));
+    // Differently named models from one builder stay separate models; their same findings are shown once.
+    const a = analyzeText(
+      '/virtual/model.js',
+      `
+import * as tf from '@tensorflow/tfjs';
+function tower() {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: 32, inputShape: [32], activation: 'relu' }));
+  for (let i = 0; i < 12; i++) m.add(tf.layers.dense({ units: 32, activation: 'relu' }));
+  return m;
+}
+const a = tower();
+const b = tower();
+`,
+    );
+    assert.deepEqual(
+      a.report.models.map((m) => m.name),
+      ['a', 'b'],
+    );
+    const report = buildAnalysisReport([a.report], 'test');
+    const text = formatText(report, { quiet: false });
+    assert.equal(text.split('\n').filter((l) => / deep-plain-stack /.test(l)).length, 1, text);
+    assert.match(text, /2 models, 3 findings/);
+    const sarif = JSON.parse(
+      formatSarif(report, { uriOf: (p) => p, helpBase: 'https://example.invalid/', version: '0' }),
+    ) as { runs: { results: { ruleId: string }[] }[] };
+    assert.equal(sarif.runs[0].results.filter((x) => x.ruleId === 'deep-plain-stack').length, 1);
   });
 });
