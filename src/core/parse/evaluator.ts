@@ -138,6 +138,30 @@ export class Evaluator {
   readonly modules = new Map<string, ModuleInfo | null>();
   readonly models: ModelVal[] = [];
   readonly calledDecls = new Set<TS.Node>();
+  /**
+   * Per function and parameter index, the values its parameters were bound to: strings as they are, '' for a
+   * value not known statically, '\0' for anything else. roots.ts analyses the other variants of a builder that
+   * picks its architecture from a string parameter.
+   */
+  readonly stringArgs = new Map<TS.Node, Map<number, Set<string>>>();
+  /** `x === 'lit'` conditions and `case 'lit':` clauses taken on an assumption (their value was not known). */
+  readonly assumedTaken = new Set<TS.Node>();
+
+  /** Records the value parameter i of decl was bound to (a string, '' for an unknown value, '\0' otherwise). */
+  private recordParam(decl: TS.Node, i: number, v: Value): void {
+    let per = this.stringArgs.get(decl);
+    if (!per) {
+      per = new Map();
+      this.stringArgs.set(decl, per);
+    }
+    let set = per.get(i);
+    if (!set) {
+      set = new Set();
+      per.set(i, set);
+    }
+    if (set.size < 64) set.add(typeof v === 'string' ? v : v instanceof UnknownVal ? '' : '\0');
+  }
+
   /** For notes made at the top level of the file: the value of `uid` when they were made. */
   readonly fileNoteUid = new Map<Note, number>();
   /** Limit notes recorded anywhere (attached to models through scopes, or reported file-level). */
@@ -1016,7 +1040,10 @@ export class Evaluator {
       `Condition \`${this.snippet(s.expression, 60)}\` depends on ${(c as UnknownVal).label}, not known statically: assumed ${take}.`,
       s.expression,
     );
-    if (take) return this.exec(s.thenStatement);
+    if (take) {
+      this.assumedTaken.add(s.expression);
+      return this.exec(s.thenStatement);
+    }
     return s.elseStatement ? this.exec(s.elseStatement) : undefined;
   }
 
@@ -1266,6 +1293,7 @@ export class Evaluator {
       if (start < 0) start = 0;
       if (clauses.length) {
         const chosen = clauses[start];
+        this.assumedTaken.add(chosen);
         this.note(
           'assumption',
           `\`switch (${this.snippet(s.expression, 40)})\` depends on ${d.label}, not known statically: assumed ${
@@ -1967,6 +1995,11 @@ export class Evaluator {
         );
         v = d;
       }
+      if (ts.isIdentifier(p.name) && i < 16) {
+        this.recordParam(fn.decl, i, v);
+        // An unknown argument replaced by the default: other values were possible too.
+        if (args[i] instanceof UnknownVal) this.recordParam(fn.decl, i, args[i]);
+      }
       this.bindPattern(p.name, v, env, true);
       if (
         fn.decl.kind === this.K.Constructor &&
@@ -2365,6 +2398,7 @@ export class Evaluator {
         return new UnknownVal(`\`${this.snippet(n, 60)}\` (depends on ${label})`);
     }
     const a = this.ev(n.whenTrue);
+    this.assumedTaken.add(n.condition);
     this.note(
       'assumption',
       `Condition \`${this.snippet(n.condition, 50)}\` depends on ${label}, not known statically: assumed true.`,

@@ -19,6 +19,7 @@ import {
 } from './values';
 import { TFJS_HINT, reachesTfjs, resolveImport } from './modules';
 import { Cancelled, LimitHit, RootBudgetHit, UserThrow, type Evaluator } from './evaluator';
+import { spanOf } from './sites';
 
 interface Candidate {
   pos: number;
@@ -29,6 +30,9 @@ interface Candidate {
   text: TS.Node;
   /** The module-level name this candidate is reached through (a registry object, a class). */
   container?: string;
+  /** A function or method: called with given arguments (string variants, see analyseVariants). */
+  fn?: FunctionVal;
+  thisVal?: () => Value;
 }
 
 const WORD = /[A-Za-z_$][\w$]*/g;
@@ -251,6 +255,8 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
       text: fn.decl,
       container,
       run: () => void ev.callFunction(fn, thisVal, [], fn.decl, true),
+      fn,
+      thisVal: () => thisVal,
     });
   };
   const visit = (v: Value, name: string, depth: number) => {
@@ -317,6 +323,8 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
         text: cls.decl,
         container: cls.name,
         run: () => void ev.callFunction(m, getInstance(), [], m.decl, true),
+        fn: m,
+        thisVal: getInstance,
       });
     }
     for (const [key, m] of cls.statics.props) {
@@ -367,4 +375,104 @@ export function analyseUncalled(ev: Evaluator, mod: ModuleInfo): void {
       ev.stepCap = Infinity;
     }
   }
+  analyseVariants(ev, cands.filter(check), share);
 }
+
+const MAX_VARIANTS_PER_FUNCTION = 8;
+const MAX_VARIANTS_PER_FILE = 32;
+
+/**
+ * The string literals each plain parameter of a function is compared with (`arch === 'resnet'`, `kind != "mlp"`,
+ * `switch (arch) { case 'unet': … }`), in source order, with the conditions / case clauses that select them.
+ */
+function stringCases(ts: typeof TS, decl: TS.FunctionLikeDeclaration): Map<number, { lit: string; selectors: TS.Node[] }[]> {
+  const index = new Map<string, number>();
+  let ai = 0;
+  for (const p of decl.parameters) {
+    if (ts.isIdentifier(p.name) && p.name.text === 'this') continue;
+    const i = ai++;
+    if (!p.dotDotDotToken && ts.isIdentifier(p.name)) index.set(p.name.text, i);
+  }
+  const out = new Map<number, { lit: string; selectors: TS.Node[] }[]>();
+  if (index.size === 0 || !decl.body) return out;
+  const add = (id: TS.Node, lit: TS.Node, selector: TS.Node | undefined) => {
+    if (!ts.isIdentifier(id) || !(ts.isStringLiteral(lit) || ts.isNoSubstitutionTemplateLiteral(lit))) return;
+    const i = index.get(id.text);
+    if (i === undefined) return;
+    const list = out.get(i) ?? [];
+    let entry = list.find((e) => e.lit === lit.text);
+    if (!entry) {
+      entry = { lit: lit.text, selectors: [] };
+      list.push(entry);
+    }
+    if (selector) entry.selectors.push(selector);
+    out.set(i, list);
+  };
+  const K = ts.SyntaxKind;
+  const EQ = new Set([K.EqualsEqualsEqualsToken, K.EqualsEqualsToken]);
+  const NE = new Set([K.ExclamationEqualsEqualsToken, K.ExclamationEqualsToken]);
+  let visited = 0;
+  const visit = (n: TS.Node): void => {
+    if (++visited > 50_000) return;
+    if (ts.isBinaryExpression(n) && (EQ.has(n.operatorToken.kind) || NE.has(n.operatorToken.kind))) {
+      // `x === 'a'` taken selects 'a'; `x !== 'a'` taken does not.
+      const sel = EQ.has(n.operatorToken.kind) ? n : undefined;
+      add(n.left, n.right, sel);
+      add(n.right, n.left, sel);
+    } else if (ts.isSwitchStatement(n)) {
+      for (const c of n.caseBlock.clauses) if (ts.isCaseClause(c)) add(n.expression, c.expression, c);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(decl.body);
+  return out;
+}
+
+/**
+ * Builders that pick the architecture from a string parameter (`if (arch === 'resnet') …`, `switch (kind)`) and
+ * were called with a value not known statically (or not at all): the evaluation followed one branch (an unknown
+ * condition is assumed true), so each other string the parameter is compared with is analysed as a variant, with
+ * a note on the models it makes. Strings the file really passes were analysed already and are not repeated.
+ */
+function analyseVariants(ev: Evaluator, cands: Candidate[], share: number): void {
+  const ts = ev.ts;
+  let runs = 0;
+  for (const c of cands) {
+    const fn = c.fn;
+    if (!fn || !c.thisVal || runs >= MAX_VARIANTS_PER_FILE) continue;
+    const seenValues = ev.stringArgs.get(fn.decl);
+    if (!seenValues) continue;
+    const cases = stringCases(ts, fn.decl);
+    let perFn = 0;
+    for (const [i, literals] of cases) {
+      const seen = seenValues.get(i);
+      if (!seen || !seen.has('')) continue;
+      const param = fn.decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))[i];
+      const pname = ts.isIdentifier(param.name) ? param.name.text : `parameter ${i + 1}`;
+      for (const { lit, selectors } of literals) {
+        // Analysed already: passed by a call, or the branch the unknown value was assumed to take.
+        if (seen.has(lit) || selectors.some((n) => ev.assumedTaken.has(n))) continue;
+        if (perFn >= MAX_VARIANTS_PER_FUNCTION || runs >= MAX_VARIANTS_PER_FILE) break;
+        perFn++;
+        runs++;
+        const args: Value[] = [];
+        args[i] = lit;
+        const before = ev.models.length;
+        ev.stepCap = ev.steps + share;
+        try {
+          ev.callFunction(fn, c.thisVal(), args, fn.decl, true);
+        } catch (e) {
+          if (e instanceof LimitHit || e instanceof Cancelled) throw e;
+          if (!(e instanceof RootBudgetHit || e instanceof UserThrow)) ev.internalError(e, fn.decl, fn.mod);
+        } finally {
+          ev.stepCap = Infinity;
+        }
+        const message =
+          `Variant ${pname} = '${lit}' of ${fn.name || 'this builder'}: ${pname} is not known statically where it is ` +
+          `called (or it is not called in this file), and it is compared with '${lit}', so this variant is analysed too.`;
+        for (const m of ev.models.slice(before)) m.scope.notes.push({ kind: 'assumption', message, span: spanOf(fn.mod, param) });
+      }
+    }
+  }
+}
+

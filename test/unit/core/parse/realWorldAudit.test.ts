@@ -644,3 +644,75 @@ const b = tower();
     assert.equal(sarif.runs[0].results.filter((x) => x.ruleId === 'deep-plain-stack').length, 1);
   });
 });
+
+describe('parse: builders that pick the architecture from a string (second audit)', () => {
+  it('if-chain on a value from the UI: the assumed branch once, every other compared string as a variant', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+function build(arch) {
+  const inp = tf.input({ shape: [8] });
+  if (arch === 'plain') {
+    const out = tf.layers.dense({ units: 8 }).apply(inp);
+    return tf.model({ inputs: inp, outputs: out });
+  }
+  if (arch === 'residual') {
+    const h = tf.layers.dense({ units: 8 }).apply(inp);
+    return tf.model({ inputs: inp, outputs: tf.layers.add().apply([inp, h]) });
+  }
+  throw new Error('unknown architecture ' + arch);
+}
+document.querySelector('#arch').addEventListener('change', (e) => {
+  window.model = build(e.target.value);
+});
+`);
+    assert.deepEqual(
+      r.graphs.map((g) => classNames(g).join(' ')),
+      ['InputLayer Dense', 'InputLayer Dense Add'],
+    );
+    const note = r.graphs[1].notes.find((n) => /^Variant arch = 'residual' of build/.test(n.message));
+    assert.ok(note, JSON.stringify(r.graphs[1].notes));
+    assert.ok(!r.graphs[0].notes.some((n) => /^Variant/.test(n.message)));
+  });
+
+  it('switch in an exported builder nobody calls: the assumed case once, the other cases as variants', () => {
+    const r = parse(`
+const tf = require('@tensorflow/tfjs');
+function createModel(type, width = 32) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: width, inputShape: [8], activation: 'relu' }));
+  switch (type) {
+    case 'small':
+      model.add(tf.layers.dense({ units: 4 }));
+      break;
+    case 'deep':
+      for (let i = 0; i < 16; i++) model.add(tf.layers.dense({ units: width, activation: 'relu' }));
+      break;
+    default:
+      throw new Error('unknown type ' + type);
+  }
+  return model;
+}
+module.exports = { createModel };
+`);
+    assert.deepEqual(
+      r.graphs.map((g) => weightedCount(g)),
+      [2, 17],
+    );
+    assert.ok(r.graphs[1].notes.some((n) => /^Variant type = 'deep' of createModel/.test(n.message)));
+  });
+
+  it('strings the file really passes are analysed as called, and no other variant is invented', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+function build(arch) {
+  const m = tf.sequential();
+  m.add(tf.layers.dense({ units: arch === 'wide' ? 64 : 8, inputShape: [4] }));
+  if (arch === 'deep') for (let i = 0; i < 8; i++) m.add(tf.layers.dense({ units: 8 }));
+  return m;
+}
+const model = build('wide');
+`);
+    assert.equal(r.graphs.length, 1);
+    assert.equal(r.graphs[0].nodes[1].config.units, 64);
+  });
+});
