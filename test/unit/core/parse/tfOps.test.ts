@@ -2,6 +2,8 @@
 // tfjs model would have for the same computation, so residual adds, constant scales and activations written as
 // tensor expressions are seen by the rules and the simulation.
 import { strict as assert } from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
 import { analyzeText } from '../../../../src/core/analyze';
 import type { LayerGraph } from '../../../../src/core/graph/types';
 import { parseModelJson } from '../../../../src/core/parse/modelJson';
@@ -226,6 +228,27 @@ describe('parse/tfOps: blocks written with TFOpLambda adds', () => {
       r.report.notes.concat(m.summary.assumptions).filter((n) => n.kind === 'unsupported'),
       [],
     );
+  });
+});
+
+describe('parse/tfOps: a TF 2.12 Keras model converted to model.json (fixture)', () => {
+  it('keras_tfoplambda_preln.json: 3 Pre-LN blocks written as x + 0.5 * f(LN(x)), simulated stable', () => {
+    const file = path.join(__dirname, '../../../fixtures/json/keras_tfoplambda_preln.json');
+    const r = analyzeText(file, fs.readFileSync(file, 'utf8'));
+    const m = r.report.models[0];
+    assert.equal(m.summary.residualBlocks, 3);
+    assert.equal(m.summary.blockStyle, 'pre-ln');
+    const g = r.graphs[0];
+    assert.deepEqual(
+      g.nodes.filter((n) => n.className === 'Rescaling').map((n) => n.config.scale),
+      [0.5, 0.5, 0.5],
+    );
+    assert.equal(
+      g.nodes.filter((n) => n.className === 'Activation' && n.config.activation === 'gelu').length,
+      3,
+    );
+    const sim = simulate(g, { seed: 1, width: 32, batch: 32 });
+    assert.equal(sim.verdict, 'stable');
   });
 });
 
