@@ -741,6 +741,10 @@ export class TfApi {
         return new ArrayVal(model.inputs.slice());
       case 'outputs':
         return new ArrayVal(model.outputs.slice());
+      case 'outputShape':
+        return this.shapeValue(this.modelShape(model, 'output'), `the output shape of model ${model.displayName}`);
+      case 'inputShape':
+        return this.shapeValue(this.modelShape(model, 'input'), `the input shape of model ${model.displayName}`);
       case 'input':
         return model.inputs[0] ?? new UnknownVal('the input of a model');
       case 'output':
@@ -782,8 +786,10 @@ export class TfApi {
   tensorProp(t: TensorVal, key: string): Value {
     switch (key) {
       case 'shape': {
+        // A symbolic tensor of a functional model: its inferred shape, `[null, 64]` (`x.shape[1]` sizes the next
+        // layer); unknown dimensions stay unknown.
+        if (!this.ev.body) return this.shapeValue(this.shapeOf(t), 'a tensor shape');
         // Inside a custom layer's call(): the shape where it can be inferred (the batch size stays unknown).
-        if (!this.ev.body) return new UnknownVal('a tensor shape');
         const sh = this.shapeOf(t);
         if (!sh) return new ShapeOfVal(t);
         return new TensorShapeVal(
@@ -955,6 +961,42 @@ export class TfApi {
   }
 
   private readonly shapes = new WeakMap<AppNode, Shape | null>();
+
+  /** A shape as a value: `[null, 64]`; a dimension not known is unknown (the batch stays null, as in tfjs). */
+  private shapeValue(sh: Shape | undefined, label: string): Value {
+    if (!sh) return new UnknownVal(label);
+    return new ArrayVal(sh.map((d, i) => (d === null && i > 0 ? new UnknownVal(`dimension ${i} of ${label}`) : d)));
+  }
+
+  /**
+   * A model's input or output shape where it can be inferred: functional models from their tensors, Sequential
+   * models through their layers from the first one's input shape (a nested model inside: not inferred).
+   */
+  private modelShape(model: ModelVal, which: 'input' | 'output'): Shape | undefined {
+    if (model.api === 'functional') {
+      const t = which === 'input' ? model.inputs[0] : model.outputs[0];
+      return model.inputs.length && t ? this.shapeOf(t) : undefined;
+    }
+    const first = model.entries[0]?.layer;
+    if (!(first instanceof LayerVal)) return undefined;
+    const c = first.config;
+    let sh: Shape | undefined = Array.isArray(c.batchInputShape)
+      ? (c.batchInputShape as ConfigValue[]).map((d) => (typeof d === 'number' ? d : null))
+      : Array.isArray(c.inputShape)
+        ? [null, ...(c.inputShape as ConfigValue[]).map((d) => (typeof d === 'number' ? d : null))]
+        : undefined;
+    if (which === 'input' || !sh) return sh;
+    for (const e of model.entries) {
+      const l = e.layer;
+      if (!(l instanceof LayerVal) || l.custom || l.className === 'InputLayer') {
+        if (l instanceof LayerVal && l.className === 'InputLayer') continue;
+        return undefined;
+      }
+      sh = inferShape(l.className, l.config, [sh]);
+      if (!sh) return undefined;
+    }
+    return sh;
+  }
 
   /** tf.randomNormal(shape) & co.: a TensorOp drawing N(0,1) / uniform values of a tensor's shape. */
   private randomOp(op: string, args: Value[], node: TS.Node | undefined): Value {

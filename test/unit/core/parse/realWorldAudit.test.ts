@@ -716,3 +716,49 @@ const model = build('wide');
     assert.equal(r.graphs[0].nodes[1].config.units, 64);
   });
 });
+
+describe('parse: shapes read in model code (second audit)', () => {
+  it('`encoder.outputShape[1]`, `model.inputShape`, `x.shape[1]` of a symbolic tensor size the next layers', () => {
+    const r = parse(`
+const tf = require('@tensorflow/tfjs');
+const encoder = tf.sequential();
+encoder.add(tf.layers.dense({ units: 32, inputShape: [784], activation: 'relu' }));
+encoder.add(tf.layers.dense({ units: 8 }));
+const decoder = tf.sequential();
+decoder.add(tf.layers.dense({ units: 32, inputShape: [encoder.outputShape[1]], activation: 'relu' }));
+decoder.add(tf.layers.dense({ units: encoder.inputShape[1], activation: 'sigmoid' }));
+const inp = tf.input({ shape: [16] });
+const h = tf.layers.dense({ units: 24 }).apply(inp);
+const out = tf.layers.dense({ units: h.shape[1] * 2 }).apply(h);
+const m = tf.model({ inputs: inp, outputs: tf.layers.dense({ units: out.shape[out.shape.length - 1] }).apply(out) });
+`);
+    const shapes = (name: string) => graphNamed(r, name).nodes.map((n) => n.outputShape);
+    assert.deepEqual(shapes('decoder'), [
+      [null, 8],
+      [null, 32],
+      [null, 784],
+    ]);
+    assert.deepEqual(shapes('m'), [
+      [null, 16],
+      [null, 24],
+      [null, 48],
+      [null, 48],
+    ]);
+    assert.ok(!r.graphs.some((g) => g.notes.some((n) => /shape/.test(n.message))));
+  });
+
+  it('a dimension that is not known stays unknown, with a note where it is used', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+const seq = tf.input({ shape: [null, 16] });
+const units = seq.shape[1];
+const out = tf.layers.dense({ units }).apply(seq);
+const model = tf.model({ inputs: seq, outputs: out });
+`);
+    const g = graphNamed(r, 'model');
+    assert.ok(
+      g.notes.some((n) => /units/.test(n.message) && /dimension 1 of a tensor shape/.test(n.message)),
+      JSON.stringify(g.notes),
+    );
+  });
+});
