@@ -302,7 +302,26 @@ export class TfApi {
       );
       return {};
     }
-    if (!(cfg instanceof ObjectVal)) return {};
+    if (!(cfg instanceof ObjectVal)) {
+      // `tf.layers.activation('relu')`: tfjs reads its settings from an object, so a string, number or array
+      // sets nothing (the layer runs with its defaults: Activation is then linear). Almost always a mistake.
+      if (typeof cfg === 'string' || typeof cfg === 'number' || typeof cfg === 'boolean' || cfg instanceof ArrayVal) {
+        const shown = typeof cfg === 'string' ? `'${cfg}'` : cfg instanceof ArrayVal ? 'an array' : String(cfg);
+        const merge = /^tf\.layers\.(add|average|concatenate|maximum|minimum|multiply|subtract|dot)$/.test(what);
+        const hint =
+          what === 'tf.layers.activation' && typeof cfg === 'string'
+            ? `: the layer is linear (tfjs reads \`activation\` from a config object; write ${what}({activation: '${cfg}'}))`
+            : merge && cfg instanceof ArrayVal
+              ? `: it makes a layer and does not apply it to those tensors (write ${what}().apply([...]))`
+              : ': tfjs reads a layer\'s settings from a config object, so every setting keeps its default';
+        const message = `${what} is given ${shown} instead of a config object${hint}.`;
+        // A merge layer made from tensors is in no graph (what follows it breaks): the note goes to the enclosing
+        // scope (the file, or the builder's models) so it is not lost with the layer.
+        if (merge && cfg instanceof ArrayVal) ev.note('info', message, node);
+        else ev.note('assumption', message, node, ev.mod, own());
+      }
+      return {};
+    }
     const unknowns: string[] = [];
     const c = this.toConfig(cfg, unknowns, '');
     if (unknowns.length) {

@@ -762,3 +762,37 @@ const model = tf.model({ inputs: seq, outputs: out });
     );
   });
 });
+
+describe('parse: layer factories given something other than a config object (second audit)', () => {
+  it("`tf.layers.activation('relu')` is linear in tfjs: kept linear, with a note saying how to write it", () => {
+    const r = parse(`
+const tf = require('@tensorflow/tfjs');
+const m = tf.sequential();
+m.add(tf.layers.dense({ units: 8, inputShape: [4] }));
+m.add(tf.layers.activation('relu'));
+`);
+    const g = graphNamed(r, 'm');
+    assert.equal(g.nodes[2].config.activation, 'linear');
+    assert.ok(
+      g.notes.some((n) =>
+        /tf\.layers\.activation is given 'relu' instead of a config object: the layer is linear.*\{activation: 'relu'\}/.test(
+          n.message,
+        ),
+      ),
+      JSON.stringify(g.notes),
+    );
+  });
+
+  it('`tf.layers.add([a, b])` makes a layer without applying it: a file note points at the call', () => {
+    const r = parse(`
+const tf = require('@tensorflow/tfjs');
+const inp = tf.input({ shape: [8] });
+const h = tf.layers.dense({ units: 8 }).apply(inp);
+const s = tf.layers.add([inp, h]);
+`);
+    const note = r.notes.find((n) => /tf\.layers\.add is given an array/.test(n.message));
+    assert.ok(note, JSON.stringify(r.notes));
+    assert.match(note.message, /write tf\.layers\.add\(\)\.apply\(\[\.\.\.\]\)/);
+    assert.equal(note.span?.start.line, 4);
+  });
+});
