@@ -882,6 +882,17 @@ export class TfApi {
       if (u && ev.body) return this.opaqueTensor(`tf.${op} on ${u.label}`, node);
       return new UnknownVal(`tf.${op}(…)`);
     }
+    if (!ev.body && node && !IDENTITY_OPS.has(op)) {
+      // tfjs ops need concrete tensors: on a model's symbolic tensors they throw at run time.
+      const merge = MERGE_OPS[op];
+      const instead = merge ? `tf.layers.${merge[0].toLowerCase()}${merge.slice(1)}().apply([...])` : 'a layer';
+      ev.note(
+        'info',
+        `tf.${op} is applied to symbolic tensors of a model, which tfjs rejects at run time (its ops need concrete ` +
+          `tensors; use ${instead}): analysed as the layer it stands for.`,
+        node,
+      );
+    }
     if (IDENTITY_OPS.has(op)) return tensors[0];
     // A tensor and a weight made by addWeight (custom layers with raw weights).
     if (

@@ -796,3 +796,37 @@ const s = tf.layers.add([inp, h]);
     assert.equal(note.span?.start.line, 4);
   });
 });
+
+describe('parse: tf ops on symbolic tensors (second audit)', () => {
+  it("`tf.add(a, b)` on a model's symbolic tensors is analysed as an Add layer, with a note that tfjs rejects it", () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+const inp = tf.input({ shape: [8] });
+const h = tf.layers.dense({ units: 8 }).apply(inp);
+const s = tf.add(inp, h);
+const model = tf.model({ inputs: inp, outputs: tf.layers.dense({ units: 2 }).apply(s) });
+`);
+    const g = graphNamed(r, 'model');
+    assert.deepEqual(classNames(g), ['InputLayer', 'Dense', 'Add', 'Dense']);
+    const note = [...g.notes, ...r.notes].find((n) =>
+      /tf\.add is applied to symbolic tensors/.test(n.message),
+    );
+    assert.ok(note, JSON.stringify([...g.notes, ...r.notes]));
+    assert.match(note.message, /use tf\.layers\.add\(\)\.apply\(\[\.\.\.\]\)/);
+  });
+
+  it('inside a custom layer call() tf ops work on concrete tensors: no such note', () => {
+    const r = parse(`
+import * as tf from '@tensorflow/tfjs';
+class Scale extends tf.layers.Layer {
+  call(inputs) { return tf.tidy(() => tf.mul(inputs[0] ?? inputs, 2)); }
+  static get className() { return 'Scale'; }
+}
+const m = tf.sequential();
+m.add(tf.layers.dense({ units: 8, inputShape: [4] }));
+m.add(new Scale({}));
+`);
+    const all = [...r.notes, ...r.graphs.flatMap((g) => g.notes)];
+    assert.ok(!all.some((n) => /symbolic tensors/.test(n.message)), JSON.stringify(all));
+  });
+});
