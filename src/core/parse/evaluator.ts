@@ -185,6 +185,8 @@ export class Evaluator {
   private readonly stmtH: StmtHandler[] = [];
   private readonly blockNeedsScope = new WeakMap<TS.Node, boolean>();
   private readonly reportedDepthLimit = new Set<TS.Node>();
+  /** The maxCallDepth note of each scope, which later stops in the same scope are counted into. */
+  private readonly depthNotes = new Map<NoteScope, { note: Note; base: string; others: Set<string>; count: number }>();
   private readonly fileText = new Map<string, string | undefined>();
 
   readonly main: ModuleInfo;
@@ -1894,12 +1896,22 @@ export class Evaluator {
       const key = node ?? decl;
       if (!this.reportedDepthLimit.has(key)) {
         this.reportedDepthLimit.add(key);
-        this.note(
-          'limit',
-          `Call of ${fn.name || 'a function'} not followed: nesting deeper than ${this.limits.maxCallDepth} calls (limit maxCallDepth; ` +
-            `recursion?). Its result is unknown; the rest of the analysis is unaffected.`,
-          node ?? decl,
-        );
+        // One recursion stops at many call sites at once (every call made at the deepest level): one note per
+        // scope, counting the others, instead of a note for each.
+        const first = this.depthNotes.get(this.scope);
+        const name = fn.name || 'a function';
+        if (first) {
+          first.others.add(name);
+          first.count++;
+          const names = [...first.others].slice(0, 6).join(', ') + (first.others.size > 6 ? ', …' : '');
+          first.note.message = `${first.base} ${first.count} more call${first.count === 1 ? '' : 's'} at that depth ${first.count === 1 ? 'was' : 'were'} not followed either (${names}).`;
+        } else {
+          const base =
+            `Call of ${name} not followed: nesting deeper than ${this.limits.maxCallDepth} calls (limit maxCallDepth; ` +
+            `recursion?). Its result is unknown; the rest of the analysis is unaffected.`;
+          const note = this.note('limit', base, node ?? decl);
+          this.depthNotes.set(this.scope, { note, base, others: new Set(), count: 0 });
+        }
       }
       return new UnknownVal(`the result of ${fn.name || 'a call'} (not followed: call depth limit)`);
     }

@@ -37,7 +37,10 @@ function lineOf(src: string, marker: string): number {
 /** The one limit note naming `limit`; checks where it points and that it says what stays valid. */
 function limitNote(notes: Note[], limit: string, opts: { line?: number; valid: RegExp }): Note {
   const found = notes.filter((n) => n.kind === 'limit' && n.message.includes(limit));
-  assert.ok(found.length >= 1, `no limit note for ${limit} in:\n${notes.map((n) => `${n.kind}: ${n.message}`).join('\n')}`);
+  assert.ok(
+    found.length >= 1,
+    `no limit note for ${limit} in:\n${notes.map((n) => `${n.kind}: ${n.message}`).join('\n')}`,
+  );
   const n = found[0];
   assert.match(n.message, opts.valid, 'says which part of the result is still valid');
   if (opts.line !== undefined) {
@@ -62,7 +65,10 @@ describe('hardening: every limit hit gives a note (which limit, where, what stay
       { path: '/p/b.ts', text: small },
     ]);
     const { report } = analyzePaths(['/p'], { host, limits: { maxFileBytes: 200 } });
-    assert.deepEqual(report.files.map((f) => f.path), ['/p/a.ts', '/p/b.ts']);
+    assert.deepEqual(
+      report.files.map((f) => f.path),
+      ['/p/a.ts', '/p/b.ts'],
+    );
     limitNote(report.files[0].errors, 'maxFileBytes', { valid: /not analysed/ });
     assert.equal(report.files[1].models.length, 1);
   });
@@ -74,7 +80,10 @@ for (let i = 0; i < 1e9; i++) m.add(tf.layers.dense({ units: 8 })); // LOOP
 m.add(tf.layers.dense({ units: 1, name: 'after' }));
 `;
     const r = analyse(src, { maxLoopIterations: 50 });
-    limitNote(allNotes(r), 'maxLoopIterations', { line: lineOf(src, 'LOOP'), valid: /everything before and after the loop is analysed/ });
+    limitNote(allNotes(r), 'maxLoopIterations', {
+      line: lineOf(src, 'LOOP'),
+      valid: /everything before and after the loop is analysed/,
+    });
     const m = r.report.models[0];
     assert.equal(denseCount(m), 52);
     assert.equal(m.layers[m.layers.length - 1].name, 'after');
@@ -87,8 +96,14 @@ for (let i = 0; i < 1e9; i++) s += i; // HEAVY
 export const second = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [3] })] });
 `;
     const r = analyse(src, { maxEvalSteps: 20_000, maxLoopIterations: 1e9 });
-    limitNote(allNotes(r), 'maxEvalSteps', { line: lineOf(src, 'HEAVY'), valid: /found before this point are kept and valid/ });
-    assert.deepEqual(r.report.models.map((m) => [m.name, denseCount(m)]), [['first', 2]]);
+    limitNote(allNotes(r), 'maxEvalSteps', {
+      line: lineOf(src, 'HEAVY'),
+      valid: /found before this point are kept and valid/,
+    });
+    assert.deepEqual(
+      r.report.models.map((m) => [m.name, denseCount(m)]),
+      [['first', 2]],
+    );
   });
 
   it('parseTimeMs: the same, on the clock', () => {
@@ -97,7 +112,10 @@ let s = 0;
 while (true) s++; // FOREVER
 `;
     const r = analyse(src, { parseTimeMs: 30, maxEvalSteps: 1e12, maxLoopIterations: 1e12 });
-    limitNote(allNotes(r), 'parseTimeMs', { line: lineOf(src, 'FOREVER'), valid: /found before this point are kept and valid/ });
+    limitNote(allNotes(r), 'parseTimeMs', {
+      line: lineOf(src, 'FOREVER'),
+      valid: /found before this point are kept and valid/,
+    });
     assert.equal(r.report.models.length, 1);
   });
 
@@ -107,7 +125,27 @@ const d = deeper(0);
 export const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4] })] });
 `;
     const r = analyse(src, { maxCallDepth: 20 });
-    limitNote(allNotes(r), 'maxCallDepth', { line: lineOf(src, 'REC'), valid: /rest of the analysis is unaffected/ });
+    limitNote(allNotes(r), 'maxCallDepth', {
+      line: lineOf(src, 'REC'),
+      valid: /rest of the analysis is unaffected/,
+    });
+    assert.equal(r.report.models.length, 1);
+  });
+
+  it('maxCallDepth: a recursion stopping at several call sites gives one note that counts the others', () => {
+    const src = `${HEAD}function helperA(n) { return n; }
+function helperB(n) { return n; }
+function walk(n) { helperA(n); helperB(n); return walk(n + 1); } // REC
+const w = walk(0);
+export const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4] })] });
+`;
+    const r = analyse(src, { maxCallDepth: 20 });
+    const notes = allNotes(r).filter((n) => n.kind === 'limit' && n.message.includes('maxCallDepth'));
+    assert.equal(notes.length, 1, notes.map((n) => n.message).join('\n'));
+    assert.match(
+      notes[0].message,
+      /2 more calls at that depth were not followed either \((helperB, walk|walk, helperB)\)/,
+    );
     assert.equal(r.report.models.length, 1);
   });
 
@@ -117,7 +155,10 @@ const l = new Loop();
 export const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4] })] });
 `;
     const r = analyse(src);
-    const n = limitNote(allNotes(r), 'maxCallDepth', { line: lineOf(src, 'FIELD'), valid: /rest of the analysis is unaffected/ });
+    const n = limitNote(allNotes(r), 'maxCallDepth', {
+      line: lineOf(src, 'FIELD'),
+      valid: /rest of the analysis is unaffected/,
+    });
     assert.match(n.message, /Construction of Loop/);
     assert.equal(r.report.models.length, 1);
   });
@@ -129,7 +170,10 @@ const u = 1${' + 1'.repeat(4000)}; // DEEP
 m.add(tf.layers.dense({ units: 4 }));
 `;
     const r = analyse(src);
-    limitNote(allNotes(r), `more than ${DEFAULT_LIMITS.maxExprDepth} levels deep`, { line: lineOf(src, 'DEEP'), valid: /rest of the analysis is unaffected/ });
+    limitNote(allNotes(r), `more than ${DEFAULT_LIMITS.maxExprDepth} levels deep`, {
+      line: lineOf(src, 'DEEP'),
+      valid: /rest of the analysis is unaffected/,
+    });
     assert.ok(allNotes(r).some((n) => /limit maxExprDepth/.test(n.message)));
     assert.equal(denseCount(r.report.models[0]), 2);
   });
@@ -143,7 +187,10 @@ m.add(tf.layers.dense({ units: 8, inputShape: [4], name }));
 `;
     const r = analyse(src);
     const notes = allNotes(r).filter((n) => n.kind === 'limit' && /maxStringLength/.test(n.message));
-    assert.deepEqual(notes.map((n) => n.span?.start.line).sort(), [lineOf(src, 'REPEAT'), lineOf(src, 'DOUBLING')].sort());
+    assert.deepEqual(
+      notes.map((n) => n.span?.start.line).sort(),
+      [lineOf(src, 'REPEAT'), lineOf(src, 'DOUBLING')].sort(),
+    );
     limitNote(notes, 'maxStringLength', { valid: /rest of the analysis is unaffected/ });
     assert.equal(denseCount(r.report.models[0]), 1);
   });
@@ -155,7 +202,10 @@ const m = tf.sequential();
 m.add(a[0]);
 `;
     const r = analyse(src, { maxArrayLength: 1000 });
-    limitNote(allNotes(r), 'maxArrayLength', { line: lineOf(src, 'GROW'), valid: /elements before them are kept/ });
+    limitNote(allNotes(r), 'maxArrayLength', {
+      line: lineOf(src, 'GROW'),
+      valid: /elements before them are kept/,
+    });
     assert.equal(denseCount(r.report.models[0]), 1);
   });
 
@@ -175,7 +225,10 @@ m.add(a[0]);
     const outer = notes.find((n) => n.span?.start.line === lineOf(src, 'OUTER'));
     const inner = notes.find((n) => n.span?.start.line === lineOf(src, 'INNER'));
     assert.match(outer?.message ?? '', new RegExp(`assumed ${ASSUMED_LOOP_ITERATIONS} iterations`));
-    assert.match(inner?.message ?? '', /assumed 1 iteration \(once: it runs inside another loop whose count is assumed\)/);
+    assert.match(
+      inner?.message ?? '',
+      /assumed 1 iteration \(once: it runs inside another loop whose count is assumed\)/,
+    );
   });
 
   it('uncalled builders get maxEvalSteps / 10 each: a runaway one stops there, the others are analysed', () => {
@@ -190,8 +243,14 @@ export function buildModel() {
 }
 `;
     const r = analyse(src, { maxEvalSteps: 400_000, maxLoopIterations: 1e9, parseTimeMs: 120_000 });
-    limitNote(allNotes(r), 'share of the evaluation budget', { line: lineOf(src, 'RUNAWAY'), valid: /other models are unaffected/ });
-    assert.deepEqual(r.report.models.map((m) => m.builder), ['buildModel']);
+    limitNote(allNotes(r), 'share of the evaluation budget', {
+      line: lineOf(src, 'RUNAWAY'),
+      valid: /other models are unaffected/,
+    });
+    assert.deepEqual(
+      r.report.models.map((m) => m.builder),
+      ['buildModel'],
+    );
   });
 
   it('maxNodes: a model stops at the cap; the nodes kept are complete and wired', () => {
@@ -200,7 +259,10 @@ m.add(tf.layers.dense({ units: 8, inputShape: [4] }));
 for (let i = 0; i < 30; i++) m.add(tf.layers.dense({ units: 8 })); // MANY
 `;
     const r = analyse(src, { maxNodes: 10 });
-    limitNote(allNotes(r), 'maxNodes', { line: lineOf(src, 'MANY'), valid: /nodes kept are complete and correctly wired/ });
+    limitNote(allNotes(r), 'maxNodes', {
+      line: lineOf(src, 'MANY'),
+      valid: /nodes kept are complete and correctly wired/,
+    });
     const m = r.report.models[0];
     assert.equal(m.layers.length, 10);
     m.layers.slice(1).forEach((l, i) => assert.deepEqual(l.inputs, [m.layers[i].id]));
@@ -213,9 +275,20 @@ for (let i = 0; i < 29; i++) ${name}.add(tf.layers.dense({ units: 8 }));
 `;
     const src = HEAD + model('one') + model('two') + model('three');
     const r = analyse(src, { maxFileNodes: 40 });
-    assert.deepEqual(r.report.models.map((m) => [m.name, m.layers.length]), [['one', 31], ['two', 9]]);
-    limitNote(r.report.models[1].summary.assumptions, 'maxFileNodes', { valid: /nodes kept are complete and correctly wired/ });
-    limitNote(r.report.notes, 'maxFileNodes', { line: lineOf(src, 'THREE'), valid: /the 2 reported are complete/ });
+    assert.deepEqual(
+      r.report.models.map((m) => [m.name, m.layers.length]),
+      [
+        ['one', 31],
+        ['two', 9],
+      ],
+    );
+    limitNote(r.report.models[1].summary.assumptions, 'maxFileNodes', {
+      valid: /nodes kept are complete and correctly wired/,
+    });
+    limitNote(r.report.notes, 'maxFileNodes', {
+      line: lineOf(src, 'THREE'),
+      valid: /the 2 reported are complete/,
+    });
   });
 
   it('maxModels: models past the cap are not reported; the ones reported are complete', () => {
@@ -224,12 +297,18 @@ for (let i = 0; i < 10; i++) models.push(tf.sequential({ layers: [tf.layers.dens
 `;
     const r = analyse(src, { maxModels: 3 });
     assert.equal(r.report.models.length, 3);
-    limitNote(r.report.notes, 'maxModels', { line: lineOf(src, 'LOOP'), valid: /the 3 reported are complete/ });
+    limitNote(r.report.notes, 'maxModels', {
+      line: lineOf(src, 'LOOP'),
+      valid: /the 3 reported are complete/,
+    });
   });
 
   it(`a model lists at most ${MAX_MODEL_NOTES} notes; the rest are counted in one note (a broken file makes thousands)`, () => {
     // 200 loops whose bounds are unknown, each adding to the model: 200 assumption notes about that one model
-    const loops = Array.from({ length: 200 }, (_, i) => `  for (let j = 0; j < opts.depth${i}; j++) m.add(tf.layers.dense({ units: 2 }));`);
+    const loops = Array.from(
+      { length: 200 },
+      (_, i) => `  for (let j = 0; j < opts.depth${i}; j++) m.add(tf.layers.dense({ units: 2 }));`,
+    );
     const src = `${HEAD}export function build(opts) {
   const m = tf.sequential();
   m.add(tf.layers.dense({ units: 2, inputShape: [2] }));
@@ -242,8 +321,14 @@ ${loops.join('\n')}
     const m = r.report.models[0];
     const notes = m.summary.assumptions;
     assert.equal(notes.filter((n) => n.kind === 'assumption').length, MAX_MODEL_NOTES);
-    const more = notes.filter((n) => n.kind === 'limit' && /more notes? about this model (was|were) left out/.test(n.message));
-    assert.equal(more.length, 1, `the notes left out are counted once:\n${notes.map((n) => n.message).join('\n')}`);
+    const more = notes.filter(
+      (n) => n.kind === 'limit' && /more notes? about this model (was|were) left out/.test(n.message),
+    );
+    assert.equal(
+      more.length,
+      1,
+      `the notes left out are counted once:\n${notes.map((n) => n.message).join('\n')}`,
+    );
     assert.equal(Number(/Up to (\d+) more/.exec(more[0].message)?.[1]), 200 - MAX_MODEL_NOTES);
     assert.equal(denseCount(m), 1 + 200 * ASSUMED_LOOP_ITERATIONS, 'the model itself is complete');
   });
@@ -253,7 +338,10 @@ ${loops.join('\n')}
     const r = simulate(g, { timeBudgetMs: 20, width: 64, batch: 64 });
     assert.equal(r.partial, true);
     const note = r.notes.find((n) => /limit simulateTimeMs/.test(n)) ?? '';
-    assert.match(note, /in the forward pass at layer \S+: the layers before it have forward statistics; no layer has gradients/);
+    assert.match(
+      note,
+      /in the forward pass at layer \S+: the layers before it have forward statistics; no layer has gradients/,
+    );
     const stopped = /at layer (\S+):/.exec(note)![1];
     const at = g.nodes.findIndex((n) => n.name === stopped);
     assert.ok(at >= 0 && at < g.nodes.length, stopped);
@@ -269,7 +357,10 @@ export const b = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape
     attachSimulation(r.report, r.graphs, { profile: 'interactive', fileBudgetMs: 0 });
     assert.ok(r.report.models.every((m) => m.simulation === undefined));
     const notes = r.report.notes.filter((n) => n.kind === 'limit' && /simulateTimeMs/.test(n.message));
-    assert.deepEqual(notes.map((n) => n.span?.start.line), r.report.models.map((m) => m.span.start.line));
+    assert.deepEqual(
+      notes.map((n) => n.span?.start.line),
+      r.report.models.map((m) => m.span.start.line),
+    );
     assert.match(notes[0].message, /Its structural findings stand/);
     assert.ok(r.report.models.every((m) => m.findings !== undefined));
   });
@@ -277,9 +368,20 @@ export const b = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape
   it('what-if variants share the model budget: the ones that do not fit are named as not simulated', () => {
     const g = mlp({ depth: 12, width: 32 });
     const skipped: string[] = [];
-    assert.deepEqual(whatIfsForGraph(g, ['he-uniform', 'insert-layernorm'], { timeBudgetMs: 0, width: 32, batch: 16 }, skipped), []);
+    assert.deepEqual(
+      whatIfsForGraph(
+        g,
+        ['he-uniform', 'insert-layernorm'],
+        { timeBudgetMs: 0, width: 32, batch: 16 },
+        skipped,
+      ),
+      [],
+    );
     assert.deepEqual(skipped, [WHAT_IF_LABELS['he-uniform'], WHAT_IF_LABELS['insert-layernorm']]);
-    assert.equal(whatIfsForGraph(g, ['he-uniform'], { timeBudgetMs: 60_000, width: 32, batch: 16 }).length, 1);
+    assert.equal(
+      whatIfsForGraph(g, ['he-uniform'], { timeBudgetMs: 60_000, width: 32, batch: 16 }).length,
+      1,
+    );
   });
 
   it('maxSimWidth: a 1e9-unit layer is simulated at the capped width (never allocated), with a note', () => {
@@ -292,8 +394,12 @@ m.add(tf.layers.dense({ units: 4 }));
     const sim = r.report.models[0].simulation!;
     assert.equal(sim.partial, false);
     const note = sim.notes.find((n) => /limit maxSimWidth/.test(n)) ?? '';
-    assert.match(note, /the widest huge with 1000000000: simulated at width 256 .* never allocated at full size/);
-    for (const l of r.report.models[0].layers) assert.ok(Number.isFinite(l.sim?.fwdRms), `${l.name} has finite statistics`);
+    assert.match(
+      note,
+      /the widest huge with 1000000000: simulated at width 256 .* never allocated at full size/,
+    );
+    for (const l of r.report.models[0].layers)
+      assert.ok(Number.isFinite(l.sim?.fwdRms), `${l.name} has finite statistics`);
   });
 
   it('a model.json with huge shapes (1e9 units, 1e5 x 1e5 images, 1e9-token vocabularies) is simulated without allocating them', () => {
@@ -307,7 +413,12 @@ m.add(tf.layers.dense({ units: 4 }));
     });
     const conv = JSON.stringify({
       modelTopology: seq('conv', [
-        layer('Conv2D', { name: 'c1', filters: 1e9, kernel_size: [3, 3], batch_input_shape: [null, 100000, 100000, 3] }),
+        layer('Conv2D', {
+          name: 'c1',
+          filters: 1e9,
+          kernel_size: [3, 3],
+          batch_input_shape: [null, 100000, 100000, 3],
+        }),
         layer('GlobalAveragePooling2D', { name: 'gap' }),
         layer('Dense', { name: 'out', units: 10 }),
       ]),
@@ -319,14 +430,26 @@ m.add(tf.layers.dense({ units: 4 }));
         layer('Dense', { name: 'out', units: 2 }),
       ]),
     });
-    for (const [name, text] of [['wide.json', json], ['conv.json', conv], ['tokens.json', emb]]) {
+    for (const [name, text] of [
+      ['wide.json', json],
+      ['conv.json', conv],
+      ['tokens.json', emb],
+    ]) {
       const r = analyse(text, {}, `/x/${name}`);
       assert.equal(r.report.models.length, 1, name);
       attachSimulation(r.report, r.graphs, { profile: 'full' });
       const sim = r.report.models[0].simulation;
       assert.ok(sim && !sim.partial, `${name}: simulated (${sim?.notes.join('; ')})`);
-      assert.ok(sim.notes.some((n) => /limit maxSimWidth/.test(n)), `${name}: ${sim.notes.join('; ')}`);
-      assert.ok(r.report.models[0].layers.every((l) => l.sim === undefined || l.sim.fwdRms === null || Number.isFinite(l.sim.fwdRms)), name);
+      assert.ok(
+        sim.notes.some((n) => /limit maxSimWidth/.test(n)),
+        `${name}: ${sim.notes.join('; ')}`,
+      );
+      assert.ok(
+        r.report.models[0].layers.every(
+          (l) => l.sim === undefined || l.sim.fwdRms === null || Number.isFinite(l.sim.fwdRms),
+        ),
+        name,
+      );
     }
   });
 });
@@ -348,8 +471,13 @@ m.add(tf.layers.fancyNewLayer({ units: 8, name: 'fancy' })); // UNKNOWN
 m.add(tf.layers.dense({ units: 4 }));
 `);
     const note = m.summary.assumptions.find((n) => /fancyNewLayer/.test(n.message));
-    assert.match(note?.message ?? '', /not a tfjs layer factory the analyser knows: kept as a layer of class FancyNewLayer .* the simulation treats it as the identity/);
-    assert.ok(m.simulation!.notes.some((n) => /FancyNewLayer is not simulated; treated as the identity/.test(n)));
+    assert.match(
+      note?.message ?? '',
+      /not a tfjs layer factory the analyser knows: kept as a layer of class FancyNewLayer .* the simulation treats it as the identity/,
+    );
+    assert.ok(
+      m.simulation!.notes.some((n) => /FancyNewLayer is not simulated; treated as the identity/.test(n)),
+    );
     assert.ok(Math.abs(fwd(m, 'fancy') / fwd(m, 'before') - 1) < 1e-6, 'identity: the same scale');
   });
 
@@ -368,7 +496,13 @@ m.add(tf.layers.dense({ units: 4 }));
       },
     });
     const { m } = simulated(json, '/x/model.json');
-    assert.ok(m.summary.assumptions.some((n) => /'FancyNewLayer', which is not a built-in tfjs layer: treated as an opaque layer without weights/.test(n.message)));
+    assert.ok(
+      m.summary.assumptions.some((n) =>
+        /'FancyNewLayer', which is not a built-in tfjs layer: treated as an opaque layer without weights/.test(
+          n.message,
+        ),
+      ),
+    );
     assert.ok(m.simulation!.notes.some((n) => /fancy: .*treated as the identity/.test(n)));
     assert.ok(Math.abs(fwd(m, 'fancy') / fwd(m, 'before') - 1) < 1e-6);
   });
@@ -383,8 +517,19 @@ m.add(tf.layers.dense({ units: 32, inputShape: [16], name: 'before' }));
 m.add(new Opaque({ name: 'opaque' }));
 m.add(tf.layers.dense({ units: 4 }));
 `);
-    assert.ok(m.summary.assumptions.some((n) => /Custom layer Opaque: call\(\) could not be followed statically .* treated as an opaque block/.test(n.message)), m.summary.assumptions.map((n) => n.message).join('\n'));
-    assert.ok(m.simulation!.notes.some((n) => /custom layer Opaque has no simulated body or weights; treated as the identity/.test(n)));
+    assert.ok(
+      m.summary.assumptions.some((n) =>
+        /Custom layer Opaque: call\(\) could not be followed statically .* treated as an opaque block/.test(
+          n.message,
+        ),
+      ),
+      m.summary.assumptions.map((n) => n.message).join('\n'),
+    );
+    assert.ok(
+      m.simulation!.notes.some((n) =>
+        /custom layer Opaque has no simulated body or weights; treated as the identity/.test(n),
+      ),
+    );
     assert.ok(Number.isFinite(fwd(m, 'opaque')));
   });
 
@@ -400,7 +545,14 @@ m.add(tf.layers.dense({ units: 4, name: 'after' }));
 `);
       const sim = m.simulation!;
       assert.equal(sim.partial, true);
-      assert.ok(sim.notes.some((n) => new RegExp(`empty has ${what}: nothing flows past it, so the simulation stops there: the layers before it have forward statistics`).test(n)), sim.notes.join('\n'));
+      assert.ok(
+        sim.notes.some((n) =>
+          new RegExp(
+            `empty has ${what}: nothing flows past it, so the simulation stops there: the layers before it have forward statistics`,
+          ).test(n),
+        ),
+        sim.notes.join('\n'),
+      );
       assert.ok(fwd(m, 'before') > 0);
       assert.equal(m.layers.find((l) => l.name === 'after')?.sim, undefined);
       assert.ok(!sim.notes.some((n) => /underflow/.test(n)), 'no float32 underflow claimed');
