@@ -111,6 +111,23 @@ function rowMoments64(p: usize, cols: i32, out: usize): void {
   store<f64>(out, ss / <f64>cols, 8);
 }
 
+/**
+ * Stores a row's mean and rstd (f32, at mp and rp) from its f64 mean and variance, or from rowMoments64 when
+ * those left float32's range. The stored values are the ones the output pass uses.
+ */
+@inline function storeRowStats(xp: usize, cols: i32, m64: f64, v64: f64, epsilon: f64, tmp: usize, mp: usize, rp: usize): void {
+  let m = <f32>m64;
+  // f32 sqrt and division (correctly rounded): shorter latency on the per-row critical path than f64.
+  let rs = <f32>1.0 / Mathf.sqrt(<f32>(v64 + epsilon));
+  if (!isFinite(m64) || !isFinite(v64) || v64 < 1e-30) {
+    rowMoments64(xp, cols, tmp);
+    m = <f32>load<f64>(tmp);
+    rs = <f32>(1.0 / Math.sqrt(load<f64>(tmp, 8) + epsilon));
+  }
+  store<f32>(mp, m);
+  store<f32>(rp, rs);
+}
+
 /** y = (x - m) * rs * gamma + beta for one row; returns the sum of the row at `nx` (0 when nx == 0). */
 @inline function rowOut(xp: usize, yp: usize, gamma: usize, beta: usize, cols: i32, m: f32, rs: f32, nx: usize): f64 {
   const mv = f32x4.splat(m);
@@ -236,8 +253,6 @@ const PAIR_COLS = 64;
   store<f64>(out, t1, 8);
 }
 
-/** Mean and rstd of one row from its sum and sum of squared deviations (float64 fallback when needed). */
-
 function layerNormForwardPairs(x: usize, gamma: usize, beta: usize, y: usize, mean: usize, rstd: usize, rows: i32, cols: i32, epsilon: f64, tmp: usize): void {
   const rowBytes = <usize>cols << 2;
   const invN = 1.0 / <f64>cols;
@@ -248,29 +263,17 @@ function layerNormForwardPairs(x: usize, gamma: usize, beta: usize, y: usize, me
   for (; r + 1 < rows; r += 2) {
     const xp = x + <usize>r * rowBytes;
     const yp = y + <usize>r * rowBytes;
-    let m064 = load<f64>(tmp, 16) * invN;
-    let m164 = load<f64>(tmp, 24) * invN;
-    let m0 = <f32>m064;
-    let m1 = <f32>m164;
-    rowSumSq2(xp, xp + rowBytes, cols, m0, m1, tmp + 32);
-    let v064 = load<f64>(tmp, 32) * invN;
-    let v164 = load<f64>(tmp, 40) * invN;
-    let rs0 = <f32>1.0 / Mathf.sqrt(<f32>(v064 + epsilon));
-    let rs1 = <f32>1.0 / Mathf.sqrt(<f32>(v164 + epsilon));
-    if (!isFinite(m064) || !isFinite(v064) || v064 < 1e-30) {
-      rowMoments64(xp, cols, tmp);
-      m0 = <f32>load<f64>(tmp);
-      rs0 = <f32>(1.0 / Math.sqrt(load<f64>(tmp, 8) + epsilon));
-    }
-    if (!isFinite(m164) || !isFinite(v164) || v164 < 1e-30) {
-      rowMoments64(xp + rowBytes, cols, tmp);
-      m1 = <f32>load<f64>(tmp);
-      rs1 = <f32>(1.0 / Math.sqrt(load<f64>(tmp, 8) + epsilon));
-    }
-    store<f32>(mean + (<usize>r << 2), m0);
-    store<f32>(rstd + (<usize>r << 2), rs0);
-    store<f32>(mean + (<usize>(r + 1) << 2), m1);
-    store<f32>(rstd + (<usize>(r + 1) << 2), rs1);
+    const m064 = load<f64>(tmp, 16) * invN;
+    const m164 = load<f64>(tmp, 24) * invN;
+    rowSumSq2(xp, xp + rowBytes, cols, <f32>m064, <f32>m164, tmp + 32);
+    const mp = mean + (<usize>r << 2);
+    const rp = rstd + (<usize>r << 2);
+    storeRowStats(xp, cols, m064, load<f64>(tmp, 32) * invN, epsilon, tmp, mp, rp);
+    storeRowStats(xp + rowBytes, cols, m164, load<f64>(tmp, 40) * invN, epsilon, tmp, mp + 4, rp + 4);
+    const m0 = load<f32>(mp);
+    const rs0 = load<f32>(rp);
+    const m1 = load<f32>(mp, 4);
+    const rs1 = load<f32>(rp, 4);
     // With y == x the next pair's sums are read before the pair is overwritten (rows r+2, r+3 untouched).
     const pairAhead = r + 3 < rows;
     rowOut2(xp, yp, rowBytes, gamma, beta, cols, m0, rs0, m1, rs1, pairAhead ? xp + (rowBytes << 1) : 0, tmp + 16);
@@ -278,18 +281,11 @@ function layerNormForwardPairs(x: usize, gamma: usize, beta: usize, y: usize, me
   }
   if (r < rows) {
     const xp = x + <usize>r * rowBytes;
-    let m64 = load<f64>(tmp, 16) * invN;
-    let m = <f32>m64;
-    let v64 = rowSumSq(xp, cols, m) * invN;
-    let rs = <f32>1.0 / Mathf.sqrt(<f32>(v64 + epsilon));
-    if (!isFinite(m64) || !isFinite(v64) || v64 < 1e-30) {
-      rowMoments64(xp, cols, tmp);
-      m = <f32>load<f64>(tmp);
-      rs = <f32>(1.0 / Math.sqrt(load<f64>(tmp, 8) + epsilon));
-    }
-    store<f32>(mean + (<usize>r << 2), m);
-    store<f32>(rstd + (<usize>r << 2), rs);
-    rowOut(xp, y + <usize>r * rowBytes, gamma, beta, cols, m, rs, 0);
+    const m64 = load<f64>(tmp, 16) * invN;
+    const mp = mean + (<usize>r << 2);
+    const rp = rstd + (<usize>r << 2);
+    storeRowStats(xp, cols, m64, rowSumSq(xp, cols, <f32>m64) * invN, epsilon, tmp, mp, rp);
+    rowOut(xp, y + <usize>r * rowBytes, gamma, beta, cols, load<f32>(mp), load<f32>(rp), 0);
   }
 }
 
@@ -319,21 +315,12 @@ export function layerNormForward(
   for (let r = 0; r < rows; r++) {
     const xp = x + <usize>r * rowBytes;
     const yp = y + <usize>r * rowBytes;
-    let m64 = sum * invN;
-    let m = <f32>m64;
-    const ss = rowSumSq(xp, cols, m);
-    let v64 = ss * invN;
-    // f32 sqrt and division (correctly rounded): shorter latency on the per-row critical path than f64.
-    let rs = <f32>1.0 / Mathf.sqrt(<f32>(v64 + epsilon));
-    if (!isFinite(m64) || !isFinite(v64) || v64 < 1e-30) {
-      rowMoments64(xp, cols, tmp);
-      m64 = load<f64>(tmp);
-      v64 = load<f64>(tmp, 8);
-      m = <f32>m64;
-      rs = <f32>(1.0 / Math.sqrt(v64 + epsilon));
-    }
-    store<f32>(mean + (<usize>r << 2), m);
-    store<f32>(rstd + (<usize>r << 2), rs);
+    const m64 = sum * invN;
+    const mp = mean + (<usize>r << 2);
+    const rp = rstd + (<usize>r << 2);
+    storeRowStats(xp, cols, m64, rowSumSq(xp, cols, <f32>m64) * invN, epsilon, tmp, mp, rp);
+    const m = load<f32>(mp);
+    const rs = load<f32>(rp);
     sum = rowOut(xp, yp, gamma, beta, cols, m, rs, r + 1 < rows ? xp + rowBytes : 0);
   }
 }

@@ -3,7 +3,7 @@ import type { Span } from '../core/graph/types';
 import type { AnalysisReport } from '../core/report/types';
 import type { Severity } from '../core/rules/types';
 import { RULES } from '../core/rules/registry';
-import { findingIdentity } from '../core/report/build';
+import { distinctFindings } from '../core/report/build';
 import { THRESHOLD_DOCS } from '../core/rules/thresholds';
 
 export interface SarifOptions {
@@ -58,40 +58,34 @@ export function formatSarif(report: AnalysisReport, opts: SarifOptions): string 
         locations: [e.span ? location(e.span) : { physicalLocation: { artifactLocation: artifact(f.path) } }],
       });
     }
-    const seen = new Set<string>();
-    for (const m of f.models) {
-      for (const x of m.findings) {
-        const id = findingIdentity(x);
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const result: Json = {
-          ruleId: x.ruleId,
-          level: LEVEL[x.severity],
-          message: { text: x.message },
-          locations: [location(x.span)],
-        };
-        const idx = ruleIndex.get(x.ruleId);
-        if (idx !== undefined) result.ruleIndex = idx;
-        if (x.related.length) result.relatedLocations = x.related.map((r, i) => location(r.span, r.message, i + 1));
-        const fixes = x.fixes.filter((fx) => fx.edits.length > 0);
-        if (fixes.length) {
-          result.fixes = fixes.map((fx) => {
-            const byFile = new Map<string, Json[]>();
-            for (const e of fx.edits) {
-              const list = byFile.get(e.span.file) ?? [];
-              list.push({ deletedRegion: region(e.span), insertedContent: { text: e.newText } });
-              byFile.set(e.span.file, list);
-            }
-            return {
-              description: { text: fx.title },
-              artifactChanges: [...byFile].map(([file, replacements]) => ({ artifactLocation: artifact(file), replacements })),
-            };
-          });
-        }
-        result.partialFingerprints = { 'stabilityLens/v1': `${x.ruleId}:${m.name}:${x.span.start.line}` };
-        result.properties = { model: m.name, ...(x.data ?? {}) };
-        results.push(result);
+    for (const { model: m, finding: x } of distinctFindings(f)) {
+      const result: Json = {
+        ruleId: x.ruleId,
+        level: LEVEL[x.severity],
+        message: { text: x.message },
+        locations: [location(x.span)],
+      };
+      const idx = ruleIndex.get(x.ruleId);
+      if (idx !== undefined) result.ruleIndex = idx;
+      if (x.related.length) result.relatedLocations = x.related.map((r, i) => location(r.span, r.message, i + 1));
+      const fixes = x.fixes.filter((fx) => fx.edits.length > 0);
+      if (fixes.length) {
+        result.fixes = fixes.map((fx) => {
+          const byFile = new Map<string, Json[]>();
+          for (const e of fx.edits) {
+            const list = byFile.get(e.span.file) ?? [];
+            list.push({ deletedRegion: region(e.span), insertedContent: { text: e.newText } });
+            byFile.set(e.span.file, list);
+          }
+          return {
+            description: { text: fx.title },
+            artifactChanges: [...byFile].map(([file, replacements]) => ({ artifactLocation: artifact(file), replacements })),
+          };
+        });
       }
+      result.partialFingerprints = { 'stabilityLens/v1': `${x.ruleId}:${m.name}:${x.span.start.line}` };
+      result.properties = { model: m.name, ...(x.data ?? {}) };
+      results.push(result);
     }
   }
   const run: Json = {

@@ -2,7 +2,7 @@
 import type { AnalysisReport, FileReport, ModelReport } from '../core/report/types';
 import type { Note } from '../core/graph/types';
 import { fmt } from '../core/rules/util';
-import { findingIdentity } from '../core/report/build';
+import { distinctFindings } from '../core/report/build';
 
 /**
  * Names, paths and messages come from the analysed code, model.json files and file names: a line break, a
@@ -59,15 +59,10 @@ export function formatText(report: AnalysisReport, opts: { quiet: boolean; displ
     const path = show(f.path);
     const lines = fileLines(f, path, opts.quiet);
     models += f.models.length;
-    const seen = new Set<string>();
-    for (const m of f.models)
-      for (const x of m.findings) {
-        const id = findingIdentity(x);
-        if (seen.has(id)) continue;
-        seen.add(id);
-        findings++;
-        bySeverity[x.severity] = (bySeverity[x.severity] ?? 0) + 1;
-      }
+    for (const { finding: x } of distinctFindings(f)) {
+      findings++;
+      bySeverity[x.severity] = (bySeverity[x.severity] ?? 0) + 1;
+    }
     if (lines.length) out.push(...lines, ...(opts.quiet ? [] : ['']));
   }
   if (!opts.quiet) {
@@ -103,13 +98,6 @@ function fileLines(f: FileReport, path: string, quiet: boolean): string[] {
       if (assumptions) out.push(`  ${m.name}: ${assumptions} assumption${assumptions === 1 ? '' : 's'} (${m.summary.assumptions[0].message}${assumptions > 1 ? ' ...' : ''})`);
     }
   }
-  const seen = new Set<string>();
-  for (const m of f.models)
-    for (const x of m.findings) {
-      const id = findingIdentity(x);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      out.push(`${loc(path, x)} ${x.severity} ${x.ruleId} ${x.message}`);
-    }
+  for (const { finding: x } of distinctFindings(f)) out.push(`${loc(path, x)} ${x.severity} ${x.ruleId} ${x.message}`);
   return out;
 }

@@ -7,7 +7,7 @@ import type { CustomLayerInfo, LayerGraph, LayerNode, Note } from '../graph/type
 import { resolveConfig } from '../graph/catalog';
 import type { Config, ConfigValue, Span } from '../graph/types';
 import { LayerVal, ModelVal, NoteScope, TensorVal, type AppNode, type SeqEntry } from './values';
-import { inferShape, type Shape } from './shapes';
+import { declaredInputShape, inferShape, type Shape } from './shapes';
 
 /** Auto names as tfjs makes them (catalog AutoNamer format), with the snake-case prefix computed once per class. */
 
@@ -260,18 +260,8 @@ export class GraphAssembler {
       const app = leaf.inputs[0]?.app;
       if (app && app.layer instanceof LayerVal) return this.emit(app.layer, [], { scope: app.scope });
     }
-    const w = leaf instanceof LayerVal ? leaf.written : {};
-    let batchInputShape: ConfigValue | undefined;
     // Dimensions the analysis does not know are null in the derived input shape (as the batch dimension is).
-    const dims = (a: ConfigValue[]) => a.map((d) => (typeof d === 'number' ? d : null));
-    if (Array.isArray(w.batchInputShape)) batchInputShape = dims(w.batchInputShape);
-    else if (Array.isArray(w.inputShape)) batchInputShape = [null, ...dims(w.inputShape)];
-    else if (leaf instanceof LayerVal && leaf.className === 'Embedding') {
-      // An embedding's inputDim is its vocabulary size, not an input shape: tfjs takes [null, inputLength]
-      // (inputLength a number or a list), or [null, null] without it.
-      const len = w.inputLength;
-      batchInputShape = [null, ...(Array.isArray(len) ? dims(len) : [typeof len === 'number' ? len : null])];
-    } else if (typeof w.inputDim === 'number') batchInputShape = [null, w.inputDim];
+    const batchInputShape = leaf instanceof LayerVal ? declaredInputShape(leaf.className, leaf.written) : undefined;
     const cfg: Config = {};
     if (batchInputShape !== undefined) cfg.batchInputShape = batchInputShape;
     if (leaf instanceof LayerVal) {

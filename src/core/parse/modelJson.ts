@@ -20,12 +20,11 @@ import type {
 import { camelCaseKey, isKnownClass, resolveConfig } from '../graph/catalog';
 import { layerKind } from '../graph/kinds';
 import { resolveLimits } from '../limits';
-import { LineIndex, scanJson, type JsonRange, type JsonValue } from './jsonScan';
+import { LineIndex, isJsonObject, scanJson, type JsonObject, type JsonRange, type JsonValue } from './jsonScan';
 import { inferShape, wholeDims } from './shapes';
 import type { ParseOptions, ParseResult } from './types';
-import { isKeras3Op, parseOpCall, tfOpFunction, translateOp } from './tfOps';
+import { isKeras3Op, kerasHistoryRef, parseOpCall, refTriple, tfOpFunction, translateOp, type OpRef } from './tfOps';
 
-type JsonObject = { [key: string]: JsonValue };
 
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
 const MAX_NESTING = 32;
@@ -33,13 +32,9 @@ const MAX_NESTING = 32;
 /** Message of the error returned for a JSON file that is not a tfjs layers model (the CLI skips those). */
 export const NOT_A_MODEL = 'not a TensorFlow.js layers model';
 
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** An entry's layer name (in its config or beside it). */
 function entryName(e: JsonObject): string | undefined {
-  if (isObject(e.config) && typeof e.config.name === 'string') return e.config.name;
+  if (isJsonObject(e.config) && typeof e.config.name === 'string') return e.config.name;
   return typeof e.name === 'string' ? e.name : undefined;
 }
 
@@ -50,18 +45,18 @@ function classNameOf(o: JsonObject): string | undefined {
 
 /** A `{class_name: 'Sequential'|'Model'|'Functional', config}` object. */
 function isModelConfig(v: JsonValue | undefined): boolean {
-  if (!isObject(v)) return false;
+  if (!isJsonObject(v)) return false;
   const c = classNameOf(v);
-  return c !== undefined && MODEL_CLASSES.has(c) && (isObject(v.config) || Array.isArray(v.config));
+  return c !== undefined && MODEL_CLASSES.has(c) && (isJsonObject(v.config) || Array.isArray(v.config));
 }
 
 /** Finds the model topology in a model.json document: {class_name, config} or undefined. */
 function findTopology(doc: JsonValue | undefined): { topology?: JsonObject; graphModel?: boolean } {
-  if (!isObject(doc)) return {};
+  if (!isJsonObject(doc)) return {};
   if (isModelConfig(doc)) return { topology: doc };
   if (isModelConfig(doc.model_config)) return { topology: doc.model_config as JsonObject };
   const mt = doc.modelTopology ?? doc.model_topology;
-  if (isObject(mt)) {
+  if (isJsonObject(mt)) {
     if (isModelConfig(mt)) return { topology: mt };
     if (isModelConfig(mt.model_config)) return { topology: mt.model_config as JsonObject };
     if (isModelConfig(mt.config)) return { topology: mt.config as JsonObject };
@@ -109,74 +104,51 @@ function pythonicToTs(v: JsonValue, key?: string): ConfigValue {
 
 /** A layer's config as tfjs reads it: camelCase keys and enumeration values; names verbatim. */
 function convertConfig(raw: JsonValue | undefined): Config {
-  if (!isObject(raw)) return {};
+  if (!isJsonObject(raw)) return {};
   return pythonicToTs(raw) as Config;
 }
 
-interface Ref {
-  layer: string;
-  node: number;
-  tensor: number;
-}
-
-function parseRefTriple(v: JsonValue): Ref | undefined {
-  if (Array.isArray(v) && typeof v[0] === 'string') {
-    return {
-      layer: v[0],
-      node: typeof v[1] === 'number' ? v[1] : 0,
-      tensor: typeof v[2] === 'number' ? v[2] : 0,
-    };
-  }
-  return undefined;
-}
-
 /** Every keras_history reference inside a Keras 3 `{args, kwargs}` node, in argument order. */
-function collectKerasHistory(v: JsonValue, out: Ref[], depth = 0): void {
+function collectKerasHistory(v: JsonValue, out: OpRef[], depth = 0): void {
   if (depth > 64) return;
   if (Array.isArray(v)) {
     for (const x of v) collectKerasHistory(x, out, depth + 1);
     return;
   }
-  if (!isObject(v)) return;
-  const cfg = v.config;
-  if (isObject(cfg) && Array.isArray(cfg.keras_history)) {
-    const r = parseRefTriple(cfg.keras_history);
-    if (r) out.push(r);
-    return;
-  }
-  if (Array.isArray(v.keras_history)) {
-    const r = parseRefTriple(v.keras_history);
-    if (r) out.push(r);
+  if (!isJsonObject(v)) return;
+  const r = kerasHistoryRef(v);
+  if (r) {
+    out.push(r);
     return;
   }
   for (const x of Object.values(v)) collectKerasHistory(x, out, depth + 1);
 }
 
 /** inbound_nodes -> one list of refs per application. */
-function parseInboundNodes(v: JsonValue | undefined): Ref[][] {
+function parseInboundNodes(v: JsonValue | undefined): OpRef[][] {
   if (!Array.isArray(v)) return [];
-  const apps: Ref[][] = [];
+  const apps: OpRef[][] = [];
   for (const node of v) {
-    const refs: Ref[] = [];
-    if (isObject(node)) {
+    const refs: OpRef[] = [];
+    if (isJsonObject(node)) {
       // Keras 3: {args: [...], kwargs: {...}}
       if (node.args !== undefined) collectKerasHistory(node.args, refs);
       if (node.kwargs !== undefined) collectKerasHistory(node.kwargs, refs);
     } else if (Array.isArray(node)) {
       // Keras 2: [["name", nodeIdx, tensorIdx, {kwargs}], ...]; a single ref is sometimes written unwrapped.
-      const single = parseRefTriple(node);
-      if (single && node.length <= 4 && (node.length < 4 || isObject(node[3]) || node[3] === null))
+      const single = refTriple(node);
+      if (single && node.length <= 4 && (node.length < 4 || isJsonObject(node[3]) || node[3] === null))
         refs.push(single);
       else
         for (const r of node) {
-          const ref = parseRefTriple(r);
+          const ref = refTriple(r);
           if (ref) refs.push(ref);
           // kwargs can carry more tensors (e.g. MultiHeadAttention's `value`): ["layer", node, tensor] or keras_history.
-          if (Array.isArray(r) && r.length > 3 && isObject(r[3])) {
+          if (Array.isArray(r) && r.length > 3 && isJsonObject(r[3])) {
             for (const v of Object.values(r[3])) {
               const kref =
                 Array.isArray(v) && v.length === 3 && typeof v[1] === 'number' && typeof v[2] === 'number'
-                  ? parseRefTriple(v)
+                  ? refTriple(v)
                   : undefined;
               if (kref) refs.push(kref);
               else collectKerasHistory(v, refs);
@@ -190,15 +162,15 @@ function parseInboundNodes(v: JsonValue | undefined): Ref[][] {
 }
 
 /** input_layers / output_layers: [[name, node, tensor], ...] or a single flat [name, node, tensor]. */
-function parseIoRefs(v: JsonValue | undefined): Ref[] {
+function parseIoRefs(v: JsonValue | undefined): OpRef[] {
   if (!Array.isArray(v)) return [];
-  const single = parseRefTriple(v);
+  const single = refTriple(v);
   if (single) return [single];
-  const out: Ref[] = [];
+  const out: OpRef[] = [];
   for (const x of v) {
-    const r = parseRefTriple(x);
+    const r = refTriple(x);
     if (r) out.push(r);
-    else if (isObject(x)) collectKerasHistory(x, out);
+    else if (isJsonObject(x)) collectKerasHistory(x, out);
   }
   return out;
 }
@@ -211,7 +183,7 @@ interface RawNode {
   span?: Span;
   inputs: number[];
   /** Inputs that could not be resolved yet: filled later (functional wiring). */
-  refs?: Ref[];
+  refs?: OpRef[];
   refScope?: Scope;
   weightKey?: string;
   fromModel?: string;
@@ -279,12 +251,9 @@ class Builder {
   ): number {
     if (!this.canAdd()) return -1;
     const className = as?.className ?? classNameOf(entry) ?? 'Unknown';
-    const written = as
-      ? { ...as.written, ...(typeof entryName(entry) === 'string' ? { name: entryName(entry) } : {}) }
-      : convertConfig(entry.config);
-    const rawName =
-      isObject(entry.config) && typeof entry.config.name === 'string' ? entry.config.name : entry.name;
-    const name = typeof rawName === 'string' ? rawName : `${className.toLowerCase()}_${this.nodes.length}`;
+    const rawName = entryName(entry);
+    const written = as ? { ...as.written, ...(rawName !== undefined ? { name: rawName } : {}) } : convertConfig(entry.config);
+    const name = rawName ?? `${className.toLowerCase()}_${this.nodes.length}`;
     const node: RawNode = {
       tmp: this.nodes.length,
       className,
@@ -360,7 +329,7 @@ class Builder {
     }
     const layerList = Array.isArray(cfg)
       ? cfg
-      : isObject(cfg) && Array.isArray(cfg.layers)
+      : isJsonObject(cfg) && Array.isArray(cfg.layers)
         ? cfg.layers
         : undefined;
     if (!layerList) {
@@ -369,10 +338,10 @@ class Builder {
     }
     const isFunctional =
       className !== 'Sequential' &&
-      isObject(cfg) &&
+      isJsonObject(cfg) &&
       (cfg.input_layers !== undefined ||
         cfg.output_layers !== undefined ||
-        layerList.some((l) => isObject(l) && l.inbound_nodes !== undefined));
+        layerList.some((l) => isJsonObject(l) && l.inbound_nodes !== undefined));
     return isFunctional
       ? this.expandFunctional(cfg as JsonObject, layerList, name, bindings, fromModel, depth, weightPrefix)
       : this.expandSequential(layerList, name, bindings, fromModel, depth, weightPrefix, model);
@@ -396,7 +365,7 @@ class Builder {
       );
     let first = true;
     for (const entry of layers) {
-      if (!isObject(entry)) {
+      if (!isJsonObject(entry)) {
         this.note('unsupported', `an entry of model '${modelName}' is not a layer object: skipped`, entry);
         continue;
       }
@@ -454,15 +423,15 @@ class Builder {
     weightPrefix: string,
   ): number[] {
     const scope: Scope = { tensors: new Map(), modelName };
-    const entries: { entry: JsonObject; name: string; cls: string; apps: Ref[][] }[] = [];
+    const entries: { entry: JsonObject; name: string; cls: string; apps: OpRef[][] }[] = [];
     const seen = new Set<string>();
     for (const e of layers) {
-      if (!isObject(e)) {
+      if (!isJsonObject(e)) {
         this.note('unsupported', `an entry of model '${modelName}' is not a layer object: skipped`, e);
         continue;
       }
       const cls = classNameOf(e) ?? 'Unknown';
-      const cfgName = isObject(e.config) && typeof e.config.name === 'string' ? e.config.name : undefined;
+      const cfgName = isJsonObject(e.config) && typeof e.config.name === 'string' ? e.config.name : undefined;
       const name =
         typeof e.name === 'string' ? e.name : (cfgName ?? `${cls.toLowerCase()}_${entries.length}`);
       if (seen.has(name))
@@ -498,7 +467,7 @@ class Builder {
     }
 
     // Ordinary layers: one node per application; inputs wired after all producers exist.
-    const pendingModels: { entry: JsonObject; name: string; app: number; refs: Ref[] }[] = [];
+    const pendingModels: { entry: JsonObject; name: string; app: number; refs: OpRef[] }[] = [];
     for (const { entry, name, cls, apps } of entries) {
       if (cls === 'InputLayer') continue;
       if (MODEL_CLASSES.has(cls)) {
@@ -589,7 +558,7 @@ class Builder {
     entry: JsonObject,
     name: string,
     cls: string,
-    apps: Ref[][],
+    apps: OpRef[][],
     scope: Scope,
     fromModel: string | undefined,
   ): boolean {
@@ -605,7 +574,7 @@ class Builder {
             ? translateOp(fn, keras3, call, entry.config)
             : { unsupported: `${fn} with arguments in an unknown form` };
       let t: number;
-      let refs: Ref[];
+      let refs: OpRef[];
       if ('unsupported' in tr) {
         if (app === 0)
           this.note(
@@ -653,7 +622,7 @@ class Builder {
 }
 
 function modelNameOf(model: JsonObject): string | undefined {
-  if (isObject(model.config) && typeof model.config.name === 'string') return model.config.name;
+  if (isJsonObject(model.config) && typeof model.config.name === 'string') return model.config.name;
   if (typeof model.name === 'string') return model.name;
   return undefined;
 }
@@ -667,11 +636,11 @@ function builtInputShape(model: JsonValue, first: JsonObject): (number | null)[]
     Array.isArray(v) && v.length > 0 && v.every((x) => x === null || typeof x === 'number')
       ? [null, ...(v.slice(1) as (number | null)[])]
       : undefined;
-  const cfg = isObject(model) ? model.config : undefined;
-  const fromModel = isObject(cfg) ? shapeOf(cfg.build_input_shape) : undefined;
+  const cfg = isJsonObject(model) ? model.config : undefined;
+  const fromModel = isJsonObject(cfg) ? shapeOf(cfg.build_input_shape) : undefined;
   if (fromModel) return fromModel;
   const bc = first.build_config;
-  return isObject(bc) ? shapeOf(bc.input_shape) : undefined;
+  return isJsonObject(bc) ? shapeOf(bc.input_shape) : undefined;
 }
 
 /** The input shape a layer config declares (batch dimension null), if any. */
@@ -690,13 +659,13 @@ function inputShapeOf(written: Config): (number | null)[] | undefined {
 /** weightsManifest -> layer name -> weights (names like 'dense_Dense1/kernel' or 'block/dense/kernel'). */
 function weightsFromManifest(doc: JsonValue | undefined): Map<string, WeightSpec[]> {
   const map = new Map<string, WeightSpec[]>();
-  if (!isObject(doc)) return map;
+  if (!isJsonObject(doc)) return map;
   const manifest = doc.weightsManifest;
   if (!Array.isArray(manifest)) return map;
   for (const group of manifest) {
-    if (!isObject(group) || !Array.isArray(group.weights)) continue;
+    if (!isJsonObject(group) || !Array.isArray(group.weights)) continue;
     for (const w of group.weights) {
-      if (!isObject(w) || typeof w.name !== 'string') continue;
+      if (!isJsonObject(w) || typeof w.name !== 'string') continue;
       const slash = w.name.indexOf('/');
       if (slash <= 0) continue;
       const layer = w.name.slice(0, slash);
@@ -791,7 +760,7 @@ export function parseModelJson(path: string, text: string, opts: ParseOptions = 
   if (!topology) {
     // A weights-only model.json (`"modelTopology": null` beside a weightsManifest) names no layers to analyse.
     const weightsOnly =
-      isObject(doc) &&
+      isJsonObject(doc) &&
       Array.isArray(doc.weightsManifest) &&
       (doc.modelTopology === null || doc.modelTopology === undefined) &&
       doc.model_topology === undefined;

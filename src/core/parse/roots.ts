@@ -385,28 +385,33 @@ const MAX_VARIANTS_PER_FILE = 32;
  * The string literals each plain parameter of a function is compared with (`arch === 'resnet'`, `kind != "mlp"`,
  * `switch (arch) { case 'unet': … }`), in source order, with the conditions / case clauses that select them.
  */
-function stringCases(ts: typeof TS, decl: TS.FunctionLikeDeclaration): Map<number, { lit: string; selectors: TS.Node[] }[]> {
-  const index = new Map<string, number>();
+interface StringParam {
+  /** Argument index (a `this` parameter does not count). */
+  index: number;
+  param: TS.ParameterDeclaration & { name: TS.Identifier };
+  cases: { lit: string; selectors: TS.Node[] }[];
+}
+
+function stringCases(ts: typeof TS, decl: TS.FunctionLikeDeclaration): StringParam[] {
+  const byName = new Map<string, StringParam>();
   let ai = 0;
   for (const p of decl.parameters) {
     if (ts.isIdentifier(p.name) && p.name.text === 'this') continue;
-    const i = ai++;
-    if (!p.dotDotDotToken && ts.isIdentifier(p.name)) index.set(p.name.text, i);
+    const index = ai++;
+    if (!p.dotDotDotToken && ts.isIdentifier(p.name))
+      byName.set(p.name.text, { index, param: p as StringParam['param'], cases: [] });
   }
-  const out = new Map<number, { lit: string; selectors: TS.Node[] }[]>();
-  if (index.size === 0 || !decl.body) return out;
+  if (byName.size === 0 || !decl.body) return [];
   const add = (id: TS.Node, lit: TS.Node, selector: TS.Node | undefined) => {
     if (!ts.isIdentifier(id) || !(ts.isStringLiteral(lit) || ts.isNoSubstitutionTemplateLiteral(lit))) return;
-    const i = index.get(id.text);
-    if (i === undefined) return;
-    const list = out.get(i) ?? [];
-    let entry = list.find((e) => e.lit === lit.text);
+    const sp = byName.get(id.text);
+    if (!sp) return;
+    let entry = sp.cases.find((e) => e.lit === lit.text);
     if (!entry) {
       entry = { lit: lit.text, selectors: [] };
-      list.push(entry);
+      sp.cases.push(entry);
     }
     if (selector) entry.selectors.push(selector);
-    out.set(i, list);
   };
   const K = ts.SyntaxKind;
   const EQ = new Set([K.EqualsEqualsEqualsToken, K.EqualsEqualsToken]);
@@ -425,7 +430,7 @@ function stringCases(ts: typeof TS, decl: TS.FunctionLikeDeclaration): Map<numbe
     ts.forEachChild(n, visit);
   };
   visit(decl.body);
-  return out;
+  return [...byName.values()].filter((sp) => sp.cases.length > 0);
 }
 
 /**
@@ -442,14 +447,12 @@ function analyseVariants(ev: Evaluator, cands: Candidate[], share: number): void
     if (!fn || !c.thisVal || runs >= MAX_VARIANTS_PER_FILE) continue;
     const seenValues = ev.stringArgs.get(fn.decl);
     if (!seenValues) continue;
-    const cases = stringCases(ts, fn.decl);
     let perFn = 0;
-    for (const [i, literals] of cases) {
+    for (const { index: i, param, cases } of stringCases(ts, fn.decl)) {
       const seen = seenValues.get(i);
       if (!seen || !seen.has('')) continue;
-      const param = fn.decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'))[i];
-      const pname = ts.isIdentifier(param.name) ? param.name.text : `parameter ${i + 1}`;
-      for (const { lit, selectors } of literals) {
+      const pname = param.name.text;
+      for (const { lit, selectors } of cases) {
         // Analysed already: passed by a call, or the branch the unknown value was assumed to take.
         if (seen.has(lit) || selectors.some((n) => ev.assumedTaken.has(n))) continue;
         if (perFn >= MAX_VARIANTS_PER_FUNCTION || runs >= MAX_VARIANTS_PER_FILE) break;

@@ -96,6 +96,23 @@ function convLength(
 }
 
 /**
+ * The input shape a model's first layer declares, batch axis first: batchInputShape, inputShape, an Embedding's
+ * inputLength (its inputDim is a vocabulary size), or inputDim. Dimensions not known are null; undefined when the
+ * layer declares none.
+ */
+export function declaredInputShape(className: string, written: Config): Shape | undefined {
+  const dims = (a: ConfigValue[]) => a.map((d) => (typeof d === 'number' ? d : null));
+  if (Array.isArray(written.batchInputShape)) return dims(written.batchInputShape);
+  if (Array.isArray(written.inputShape)) return [null, ...dims(written.inputShape)];
+  if (className === 'Embedding') {
+    const len = written.inputLength;
+    return [null, ...(Array.isArray(len) ? dims(len) : [typeof len === 'number' ? len : null])];
+  }
+  if (typeof written.inputDim === 'number') return [null, written.inputDim];
+  return undefined;
+}
+
+/**
  * The output shape of a layer from its config and input shapes, when it can be known. A dimension that would not
  * be a whole number of units (Infinity from 1e308-sized configs, NaN, a negative length from a kernel larger than
  * its input) is unknown (null): shapes carry only what a real tensor could have.

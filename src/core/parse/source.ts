@@ -283,13 +283,7 @@ function collapseCopies(graphs: LayerGraph[], bases: Map<LayerGraph, string>): L
   const first = new Map<string, { graph: LayerGraph; copies: string[] }>();
   const out: LayerGraph[] = [];
   for (const g of graphs) {
-    let k: string;
-    try {
-      k = key(g);
-    } catch {
-      out.push(g);
-      continue;
-    }
+    const k = key(g);
     const seen = first.get(k);
     if (seen) {
       seen.copies.push(g.name);

@@ -15,9 +15,8 @@
  */
 import type { Config } from '../graph/types';
 import { isReduceOp, isUnaryOp } from '../graph/tensorOps';
-import type { JsonValue } from './jsonScan';
+import { isJsonObject, type JsonObject, type JsonValue } from './jsonScan';
 
-type JsonObject = { [k: string]: JsonValue };
 
 export interface OpRef {
   layer: string;
@@ -45,9 +44,6 @@ export interface OpNode {
   refs: OpRef[];
 }
 
-const isObj = (v: JsonValue | undefined): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 const CONSTANT = '_CONSTANT_VALUE';
 
 /** A Keras 2 tensor reference `[layer, node, tensor]` (a fourth element, kwargs, is allowed). */
@@ -64,21 +60,17 @@ function legacyRef(v: JsonValue): OpRef | undefined {
   return undefined;
 }
 
-/** A Keras 3 tensor: `{class_name: '__keras_tensor__', config: {keras_history: [...]}}`. */
-function kerasHistoryRef(v: JsonValue): OpRef | undefined {
-  if (!isObj(v)) return undefined;
-  const h =
-    isObj(v.config) && Array.isArray(v.config.keras_history)
-      ? v.config.keras_history
-      : Array.isArray(v.keras_history)
-        ? v.keras_history
-        : undefined;
-  if (!h || typeof h[0] !== 'string') return undefined;
-  return {
-    layer: h[0],
-    node: typeof h[1] === 'number' ? h[1] : 0,
-    tensor: typeof h[2] === 'number' ? h[2] : 0,
-  };
+/** `[layer, node, tensor]` with missing or non-numeric indices read as 0 (how model.json writes references). */
+export function refTriple(v: JsonValue): OpRef | undefined {
+  if (!Array.isArray(v) || typeof v[0] !== 'string') return undefined;
+  return { layer: v[0], node: typeof v[1] === 'number' ? v[1] : 0, tensor: typeof v[2] === 'number' ? v[2] : 0 };
+}
+
+/** A Keras 3 tensor: `{class_name: '__keras_tensor__', config: {keras_history: [...]}}` (or keras_history beside). */
+export function kerasHistoryRef(v: JsonValue): OpRef | undefined {
+  if (!isJsonObject(v)) return undefined;
+  if (isJsonObject(v.config) && Array.isArray(v.config.keras_history)) return refTriple(v.config.keras_history);
+  return Array.isArray(v.keras_history) ? refTriple(v.keras_history) : undefined;
 }
 
 function toArg(v: JsonValue, depth = 0): OpArg {
@@ -91,7 +83,7 @@ function toArg(v: JsonValue, depth = 0): OpArg {
 }
 
 function kwargsOf(v: JsonValue | undefined, into: Map<string, OpArg>): void {
-  if (!isObj(v)) return;
+  if (!isJsonObject(v)) return;
   for (const [k, x] of Object.entries(v)) if (!into.has(k)) into.set(k, toArg(x));
 }
 
@@ -111,7 +103,7 @@ function legacyFirst(v: JsonValue, kwargs: Map<string, OpArg>): OpArg | undefine
 /** Reads one inbound node of an op entry (legacy TFOpLambda form or Keras 3 `{args, kwargs}`). */
 export function parseOpCall(node: JsonValue | undefined): OpCall | undefined {
   const kwargs = new Map<string, OpArg>();
-  if (isObj(node)) {
+  if (isJsonObject(node)) {
     const args = Array.isArray(node.args) ? node.args.map((a) => toArg(a)) : [];
     kwargsOf(node.kwargs, kwargs);
     return { args, kwargs };
@@ -280,7 +272,7 @@ export function isKeras3Op(entry: JsonObject): boolean {
 
 /** The TF function a TFOpLambda entry calls (`math.multiply`), from its config. */
 export function tfOpFunction(config: JsonValue | undefined): string | undefined {
-  if (!isObj(config)) return undefined;
+  if (!isJsonObject(config)) return undefined;
   if (typeof config.function === 'string') return config.function;
   if (typeof config.name === 'string' && config.name.startsWith('tf.'))
     return config.name.slice(3).replace(/_\d+$/, '');
@@ -302,7 +294,7 @@ const ints = (a: OpArg | undefined): number[] | undefined => {
 
 /** A config value of a Keras 3 op as an OpArg. */
 function configArg(config: JsonValue | undefined, key: string): OpArg | undefined {
-  if (!isObj(config) || !(key in config)) return undefined;
+  if (!isJsonObject(config) || !(key in config)) return undefined;
   return toArg(config[key]);
 }
 

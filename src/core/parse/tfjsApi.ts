@@ -29,7 +29,7 @@ import {
 import { addCallSite, applyCallSite, creationSite, snippet, spanOf, textOf } from './sites';
 import { normalizeInitializer } from '../graph/catalog';
 import { dict } from '../dict';
-import { inferShape, type Shape } from './shapes';
+import { declaredInputShape, inferShape, type Shape } from './shapes';
 
 const b = (name: string, fn: BuiltinVal['fn']): BuiltinVal => new BuiltinVal(name, fn);
 
@@ -1009,19 +1009,11 @@ export class TfApi {
     }
     const first = model.entries[0]?.layer;
     if (!(first instanceof LayerVal)) return undefined;
-    const c = first.config;
-    let sh: Shape | undefined = Array.isArray(c.batchInputShape)
-      ? (c.batchInputShape as ConfigValue[]).map((d) => (typeof d === 'number' ? d : null))
-      : Array.isArray(c.inputShape)
-        ? [null, ...(c.inputShape as ConfigValue[]).map((d) => (typeof d === 'number' ? d : null))]
-        : undefined;
+    let sh = declaredInputShape(first.className, first.written);
     if (which === 'input' || !sh) return sh;
-    for (const e of model.entries) {
-      const l = e.layer;
-      if (!(l instanceof LayerVal) || l.custom || l.className === 'InputLayer') {
-        if (l instanceof LayerVal && l.className === 'InputLayer') continue;
-        return undefined;
-      }
+    for (const { layer: l } of model.entries) {
+      if (l instanceof LayerVal && l.className === 'InputLayer') continue;
+      if (!(l instanceof LayerVal) || l.custom) return undefined;
       sh = inferShape(l.className, l.config, [sh]);
       if (!sh) return undefined;
     }

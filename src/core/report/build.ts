@@ -50,12 +50,21 @@ export function buildAnalysisReport(files: FileReport[], toolVersion: string): A
 export const SEVERITY_RANK: { [s: string]: number } = { hint: 0, info: 1, warning: 2, error: 3 };
 
 /**
- * Equal for the same finding reported by several models of a file (a builder called for two differently named
- * models gives both the same findings at the same places): text, SARIF and editor diagnostics show it once.
+ * A file's findings with the model reporting each, every finding once: several models of a file (a builder called
+ * for two differently named models) give the same findings at the same places, and text and SARIF show them once.
  */
-export function findingIdentity(f: Finding): string {
-  const { start, end, file } = f.span;
-  return `${f.ruleId}|${file}|${start.line}:${start.character}-${end.line}:${end.character}|${f.message}`;
+export function distinctFindings(file: FileReport): { model: ModelReport; finding: Finding }[] {
+  const seen = new Set<string>();
+  const out: { model: ModelReport; finding: Finding }[] = [];
+  for (const model of file.models)
+    for (const finding of model.findings) {
+      const { start, end, file: path } = finding.span;
+      const id = `${finding.ruleId}|${path}|${start.line}:${start.character}-${end.line}:${end.character}|${finding.message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ model, finding });
+    }
+  return out;
 }
 
 /** Every finding of a report with its file path. */

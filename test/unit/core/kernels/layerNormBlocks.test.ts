@@ -4,44 +4,7 @@
 // gradients within the kernel's stated tolerance (1e-4 max|g|).
 import { strict as assert } from 'node:assert';
 import { loadWasmKernels } from '../../../../src/core/kernels/wasm/index';
-import { randn } from './helpers';
-
-function ref(
-  dy: Float32Array,
-  x: Float32Array,
-  gamma: Float32Array,
-  rows: number,
-  cols: number,
-  eps: number,
-) {
-  const dx = new Float64Array(rows * cols);
-  const dgamma = new Float64Array(cols);
-  const dbeta = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    let m = 0;
-    for (let c = 0; c < cols; c++) m += x[r * cols + c];
-    m /= cols;
-    let v = 0;
-    for (let c = 0; c < cols; c++) v += (x[r * cols + c] - m) ** 2;
-    const rs = 1 / Math.sqrt(v / cols + eps);
-    let s1 = 0;
-    let s2 = 0;
-    for (let c = 0; c < cols; c++) {
-      const i = r * cols + c;
-      const h = (x[i] - m) * rs;
-      dgamma[c] += dy[i] * h;
-      dbeta[c] += dy[i];
-      s1 += dy[i] * gamma[c];
-      s2 += dy[i] * gamma[c] * h;
-    }
-    for (let c = 0; c < cols; c++) {
-      const i = r * cols + c;
-      const h = (x[i] - m) * rs;
-      dx[i] = rs * (dy[i] * gamma[c] - s1 / cols - (h * s2) / cols);
-    }
-  }
-  return { dx, dgamma, dbeta };
-}
+import { lnBwdRef64, randn } from './helpers';
 
 function within(got: Float32Array, want: Float64Array, what: string): void {
   let mx = 0;
@@ -72,7 +35,7 @@ describe('kernels/wasm layerNorm backward, row blocks', () => {
       const mean = new Float32Array(rows);
       const rstd = new Float32Array(rows);
       w.layerNormForward(x, gamma, new Float32Array(cols), p, new Float32Array(rows * cols), mean, rstd);
-      const want = ref(dy, x, gamma, rows, cols, eps);
+      const want = lnBwdRef64(dy, x, gamma, rows, cols, eps);
       const g = w.layerNormBackward(dy, x, gamma, mean, rstd, p);
       within(g.dx, want.dx, 'dx');
       within(g.dgamma, want.dgamma, 'dgamma');

@@ -16,68 +16,9 @@ import {
   loadWasmKernels,
   type WasmKernelBackend,
 } from '../../../../src/core/kernels/wasm/index';
-import { dot, fdGrad, randn } from './helpers';
+import { dot, fdGrad, lnBwdRef64, lnRef64, randn } from './helpers';
 
 const root = path.resolve(__dirname, '../../../..');
-
-function lnRef64(
-  x: ArrayLike<number>,
-  gamma: ArrayLike<number>,
-  beta: ArrayLike<number>,
-  rows: number,
-  cols: number,
-  eps: number,
-) {
-  const y = new Float64Array(rows * cols);
-  const mean = new Float64Array(rows);
-  const rstd = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let m = 0;
-    for (let c = 0; c < cols; c++) m += x[r * cols + c];
-    m /= cols;
-    let v = 0;
-    for (let c = 0; c < cols; c++) v += (x[r * cols + c] - m) ** 2;
-    v /= cols;
-    const rs = 1 / Math.sqrt(v + eps);
-    mean[r] = m;
-    rstd[r] = rs;
-    for (let c = 0; c < cols; c++) y[r * cols + c] = (x[r * cols + c] - m) * rs * gamma[c] + beta[c];
-  }
-  return { y, mean, rstd };
-}
-
-function lnBwdRef64(
-  dy: ArrayLike<number>,
-  x: ArrayLike<number>,
-  gamma: ArrayLike<number>,
-  rows: number,
-  cols: number,
-  eps: number,
-) {
-  const { mean, rstd } = lnRef64(x, gamma, new Float64Array(cols), rows, cols, eps);
-  const dx = new Float64Array(rows * cols);
-  const dgamma = new Float64Array(cols);
-  const dbeta = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) {
-    let s1 = 0;
-    let s2 = 0;
-    for (let c = 0; c < cols; c++) {
-      const i = r * cols + c;
-      const h = (x[i] - mean[r]) * rstd[r];
-      const g = dy[i] * gamma[c];
-      dgamma[c] += dy[i] * h;
-      dbeta[c] += dy[i];
-      s1 += g;
-      s2 += g * h;
-    }
-    for (let c = 0; c < cols; c++) {
-      const i = r * cols + c;
-      const h = (x[i] - mean[r]) * rstd[r];
-      dx[i] = rstd[r] * (dy[i] * gamma[c] - s1 / cols - (h * s2) / cols);
-    }
-  }
-  return { dx, dgamma, dbeta };
-}
 
 function mmRef64(
   a: ArrayLike<number>,
